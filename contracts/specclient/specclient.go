@@ -1,0 +1,254 @@
+// Package specclient is the client side of the Marlowe specification test
+// harness (marlowe-spec-test). The harness spawns the client, writes each
+// request as one JSON document between two lines of three backticks, and
+// reads exactly one line of JSON per request with a 5 s timeout; one request
+// that cannot be answered must not stop the others.
+//
+// Handle is pure (JSON in, JSON out); Serve adds the stdin/stdout framing.
+package specclient
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/marlowe-lite/marlowe-lite/contracts/core"
+	"github.com/marlowe-lite/marlowe-lite/contracts/semantics"
+)
+
+// Mode is the JSON mode requests are decoded in. The harness is the
+// specification's, whose own goldens use placeholder addresses and short
+// currency symbols, so the client accepts them (bech32 addresses still decode
+// to real Cardano addresses).
+const Mode = core.Lenient
+
+// Response wrappers, exactly as the harness parses them.
+var (
+	unknownRequest        = []byte(`"UnknownRequest"`)
+	requestNotImplemented = []byte(`"RequestNotImplemented"`)
+)
+
+// DefaultTimeout bounds one request. The harness gives up after 5 s; answering
+// invalid-request a little earlier keeps the stream in step.
+const DefaultTimeout = 4500 * time.Millisecond
+
+func invalidRequest(msg string) []byte {
+	b, err := json.Marshal(map[string]string{"invalid-request": msg})
+	if err != nil { // a string map always marshals; keep the stream alive regardless
+		return []byte(`{"invalid-request":"unencodable error"}`)
+	}
+	return b
+}
+
+func requestResponse(payload any) []byte {
+	b, err := json.Marshal(map[string]any{"request-response": payload})
+	if err != nil {
+		return invalidRequest("encode response: " + err.Error())
+	}
+	return b
+}
+
+// Handle answers one request (a JSON document) with one line of JSON (without
+// the trailing newline). It never panics: a panic inside the semantics or a
+// codec is reported as invalid-request.
+func Handle(req []byte) (resp []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			resp = invalidRequest(fmt.Sprintf("internal error: %v", r))
+		}
+	}()
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(req, &fields); err != nil {
+		return invalidRequest("request is not a JSON object: " + err.Error())
+	}
+	var kind string
+	if raw, ok := fields["request"]; !ok {
+		return invalidRequest(`request has no "request" key`)
+	} else if err := json.Unmarshal(raw, &kind); err != nil {
+		return invalidRequest(`"request" is not a string`)
+	}
+	h, ok := handlers[kind]
+	if !ok {
+		return unknownRequest
+	}
+	if h == nil {
+		return requestNotImplemented
+	}
+	payload, err := h(fields)
+	if err != nil {
+		return invalidRequest(err.Error())
+	}
+	return requestResponse(payload)
+}
+
+type handler func(map[string]json.RawMessage) (any, error)
+
+// handlers maps request kinds to their implementation; a nil entry is a kind
+// the harness defines but whose response format it does not (fix-interval and
+// reduce-contract-until-quiescent have no JSON result encoding upstream).
+var handlers = map[string]handler{
+	"test-roundtrip-serialization":    roundtripSerialization,
+	"generate-random-value":           generateRandomValue,
+	"compute-transaction":             computeTransaction,
+	"playtrace":                       playTrace,
+	"eval-value":                      evalValue,
+	"eval-observation":                evalObservation,
+	"fix-interval":                    nil,
+	"reduce-contract-until-quiescent": nil,
+}
+
+// field decodes fields[key] as T, naming the key in the error.
+func field[T any](fields map[string]json.RawMessage, key string) (T, error) {
+	var zero T
+	raw, ok := fields[key]
+	if !ok {
+		return zero, fmt.Errorf("missing key %q", key)
+	}
+	v, err := core.DecodeJSON[T](raw, Mode)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", key, err)
+	}
+	return v, nil
+}
+
+// integerField decodes an arbitrary-precision JSON integer.
+func integerField(fields map[string]json.RawMessage, key string) (*big.Int, error) {
+	raw, ok := fields[key]
+	if !ok {
+		return nil, fmt.Errorf("missing key %q", key)
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return nil, fmt.Errorf("%s: not a number", key)
+	}
+	v, ok := new(big.Int).SetString(n.String(), 10)
+	if !ok {
+		return nil, fmt.Errorf("%s: not an integer: %s", key, n)
+	}
+	return v, nil
+}
+
+func encoded(v any) (json.RawMessage, error) {
+	b, err := core.EncodeJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(b), nil
+}
+
+func computeTransaction(f map[string]json.RawMessage) (any, error) {
+	tx, err := field[core.TransactionInput](f, "transactionInput")
+	if err != nil {
+		return nil, err
+	}
+	st, err := field[core.State](f, "state")
+	if err != nil {
+		return nil, err
+	}
+	c, err := field[core.Contract](f, "coreContract")
+	if err != nil {
+		return nil, err
+	}
+	return encoded(semantics.ComputeTransaction(tx, st, c))
+}
+
+func playTrace(f map[string]json.RawMessage) (any, error) {
+	txs, err := field[[]core.TransactionInput](f, "transactionInputs")
+	if err != nil {
+		return nil, err
+	}
+	c, err := field[core.Contract](f, "coreContract")
+	if err != nil {
+		return nil, err
+	}
+	t0, err := integerField(f, "initialTime")
+	if err != nil {
+		return nil, err
+	}
+	return encoded(semantics.PlayTrace(t0, c, txs))
+}
+
+func evalValue(f map[string]json.RawMessage) (any, error) {
+	env, err := field[core.Environment](f, "environment")
+	if err != nil {
+		return nil, err
+	}
+	st, err := field[core.State](f, "state")
+	if err != nil {
+		return nil, err
+	}
+	v, err := field[core.Value](f, "value")
+	if err != nil {
+		return nil, err
+	}
+	// A big.Int marshals as a bare JSON number of any size.
+	return semantics.EvalValue(env, st, v), nil
+}
+
+func evalObservation(f map[string]json.RawMessage) (any, error) {
+	env, err := field[core.Environment](f, "environment")
+	if err != nil {
+		return nil, err
+	}
+	st, err := field[core.State](f, "state")
+	if err != nil {
+		return nil, err
+	}
+	o, err := field[core.Observation](f, "observation")
+	if err != nil {
+		return nil, err
+	}
+	return semantics.EvalObservation(env, st, o), nil
+}
+
+// roundtrippers decode and re-encode one type id each (conformance.md §1).
+var roundtrippers = map[string]func([]byte) (json.RawMessage, error){
+	"Core.Action":             roundtrip[core.Action],
+	"Core.Bound":              roundtrip[core.Bound],
+	"Core.Case":               roundtrip[core.Case],
+	"Core.ChoiceId":           roundtrip[core.ChoiceID],
+	"Core.Contract":           roundtrip[core.Contract],
+	"Core.Token":              roundtrip[core.Token],
+	"Core.Payee":              roundtrip[core.Payee],
+	"Core.Input":              roundtrip[core.Input],
+	"Core.Observation":        roundtrip[core.Observation],
+	"Core.Value":              roundtrip[core.Value],
+	"Core.Payment":            roundtrip[core.Payment],
+	"Core.Party":              roundtrip[core.Party],
+	"Core.State":              roundtrip[core.State],
+	"Core.TransactionError":   roundtrip[core.TransactionError],
+	"Core.TransactionOutput":  roundtrip[core.TransactionOutput],
+	"Core.TransactionWarning": roundtrip[core.TransactionWarning],
+	"Core.IntervalError":      roundtrip[core.IntervalError],
+	"Core.Transaction":        roundtrip[core.TransactionInput],
+}
+
+func roundtrip[T any](raw []byte) (json.RawMessage, error) {
+	v, err := core.DecodeJSON[T](raw, Mode)
+	if err != nil {
+		return nil, err
+	}
+	return encoded(v)
+}
+
+func roundtripSerialization(f map[string]json.RawMessage) (any, error) {
+	var typeID string
+	if err := json.Unmarshal(f["typeId"], &typeID); err != nil {
+		return nil, errors.New(`"typeId" is missing or not a string`)
+	}
+	raw, ok := f["json"]
+	if !ok {
+		return nil, errors.New(`missing key "json"`)
+	}
+	rt, ok := roundtrippers[typeID]
+	if !ok {
+		return map[string]string{"unknown-type": typeID}, nil
+	}
+	out, err := rt(raw)
+	if err != nil {
+		return map[string]string{"serialization-error": err.Error()}, nil
+	}
+	return map[string]json.RawMessage{"serialization-success": out}, nil
+}
