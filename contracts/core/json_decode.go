@@ -183,7 +183,7 @@ func (d *jsonDecoder) integer(n *jsonNode) *big.Int {
 	}
 	v, err := jsonInteger(n.s)
 	if err != nil {
-		d.failWith(err.(*JSONError))
+		d.failWith(err)
 		return nil
 	}
 	return v

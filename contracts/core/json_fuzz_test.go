@@ -86,31 +86,35 @@ func FuzzDecodeJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, mode := range []core.JSONMode{core.Strict, core.Lenient} {
-			fuzzDecodeAs[core.Contract](t, data, mode)
-			fuzzDecodeAs[core.Value](t, data, mode)
-			fuzzDecodeAs[core.Observation](t, data, mode)
-			fuzzDecodeAs[core.Action](t, data, mode)
-			fuzzDecodeAs[core.Case](t, data, mode)
-			fuzzDecodeAs[core.Party](t, data, mode)
-			fuzzDecodeAs[core.Token](t, data, mode)
-			fuzzDecodeAs[core.Payee](t, data, mode)
-			fuzzDecodeAs[core.ChoiceID](t, data, mode)
-			fuzzDecodeAs[core.Bound](t, data, mode)
-			fuzzDecodeAs[core.Input](t, data, mode)
-			fuzzDecodeAs[[]core.Input](t, data, mode)
-			fuzzDecodeAs[core.InputContent](t, data, mode)
-			fuzzDecodeAs[core.State](t, data, mode)
-			fuzzDecodeAs[core.Environment](t, data, mode)
-			fuzzDecodeAs[core.TransactionInput](t, data, mode)
-			fuzzDecodeAs[[]core.TransactionInput](t, data, mode)
-			fuzzDecodeAs[core.Payment](t, data, mode)
-			fuzzDecodeAs[core.TransactionWarning](t, data, mode)
-			fuzzDecodeAs[core.TransactionError](t, data, mode)
-			fuzzDecodeAs[core.IntervalError](t, data, mode)
-			fuzzDecodeAs[core.TransactionOutput](t, data, mode)
-			fuzzDecodeAs[core.MarloweData](t, data, mode)
-		}
-	})
+	f.Fuzz(fuzzAllTypes)
+}
+
+// fuzzAllTypes runs the round-trip property for every decodable type in
+// both modes.
+func fuzzAllTypes(t *testing.T, data []byte) {
+	for _, mode := range []core.JSONMode{core.Strict, core.Lenient} {
+		fuzzDecodeAs[core.Contract](t, data, mode)
+		fuzzDecodeAs[core.Value](t, data, mode)
+		fuzzDecodeAs[core.Observation](t, data, mode)
+		fuzzDecodeAs[core.Action](t, data, mode)
+		fuzzDecodeAs[core.Case](t, data, mode)
+		fuzzDecodeAs[core.Party](t, data, mode)
+		fuzzDecodeAs[core.Token](t, data, mode)
+		fuzzDecodeAs[core.Payee](t, data, mode)
+		fuzzDecodeAs[core.ChoiceID](t, data, mode)
+		fuzzDecodeAs[core.Bound](t, data, mode)
+		fuzzDecodeAs[core.Input](t, data, mode)
+		fuzzDecodeAs[[]core.Input](t, data, mode)
+		fuzzDecodeAs[core.InputContent](t, data, mode)
+		fuzzDecodeAs[core.State](t, data, mode)
+		fuzzDecodeAs[core.Environment](t, data, mode)
+		fuzzDecodeAs[core.TransactionInput](t, data, mode)
+		fuzzDecodeAs[[]core.TransactionInput](t, data, mode)
+		fuzzDecodeAs[core.Payment](t, data, mode)
+		fuzzDecodeAs[core.TransactionWarning](t, data, mode)
+		fuzzDecodeAs[core.TransactionError](t, data, mode)
+		fuzzDecodeAs[core.IntervalError](t, data, mode)
+		fuzzDecodeAs[core.TransactionOutput](t, data, mode)
+		fuzzDecodeAs[core.MarloweData](t, data, mode)
+	}
 }

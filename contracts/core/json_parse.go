@@ -64,16 +64,6 @@ func (n *jsonNode) get(key string) *jsonNode {
 	return nil
 }
 
-// has reports whether every key is present.
-func (n *jsonNode) has(keys ...string) bool {
-	for _, k := range keys {
-		if n.get(k) == nil {
-			return false
-		}
-	}
-	return true
-}
-
 // describe summarises a node for error messages.
 func (n *jsonNode) describe() string {
 	switch n.kind {
@@ -511,10 +501,10 @@ func (p *jsonParser) hex4() (rune, error) {
 // exact integer. Like Haskell's floatingOrInteger it accepts any literal
 // whose value is integral (1e3, 1.0, 1500e-3) and rejects fractions; unlike
 // it, it refuses results longer than MaxJSONIntegerDigits digits.
-func jsonInteger(lit string) (*big.Int, error) {
+func jsonInteger(lit string) (*big.Int, *JSONError) {
 	if !strings.ContainsAny(lit, ".eE") {
 		// Plain integer literal, the usual case: no scaling needed.
-		if len(lit) > MaxJSONIntegerDigits+1 && len(strings.TrimLeft(lit, "-0")) > MaxJSONIntegerDigits {
+		if len(strings.TrimPrefix(lit, "-")) > MaxJSONIntegerDigits {
 			return nil, jsonFail("integer %s has more than %d digits", jsonShortLit(lit), MaxJSONIntegerDigits)
 		}
 		if n, ok := new(big.Int).SetString(lit, 10); ok {

@@ -695,6 +695,9 @@ func TestJSONNumberForms(t *testing.T) {
 		{"1500e-3", "" /* 1.5 */}, {"2000e-3", "2"}, {"0.5", ""}, {"1e-1", ""},
 		{"0e999999999999999999999", "0"}, {"1e10000", ""}, {"1e9999", "1" + strings.Repeat("0", 9999)},
 		{"-1e-999999999999999999999", ""},
+		{strings.Repeat("9", 10000), strings.Repeat("9", 10000)}, {"-" + strings.Repeat("9", 10000), "-" + strings.Repeat("9", 10000)},
+		{strings.Repeat("9", 10001), ""}, {"-" + strings.Repeat("9", 10001), ""}, {"9" + strings.Repeat("0", 10000), ""},
+		{"1" + strings.Repeat("0", 9999), "1" + strings.Repeat("0", 9999)}, {"10e9998", "1" + strings.Repeat("0", 9999)}, {"10e9999", ""},
 	}
 	for _, tc := range tests {
 		v, err := core.DecodeJSON[core.Value]([]byte(tc.lit), core.Strict)

@@ -13,6 +13,7 @@ import (
 	"slices"
 
 	lcommon "github.com/blinklabs-io/gouroboros/ledger/common"
+	"github.com/fxamacker/cbor/v2"
 )
 
 // PlutusScriptV2Type is the text-envelope type of a Plutus V2 script; every
@@ -86,8 +87,8 @@ func (e TextEnvelope) PlutusV2Script() ([]byte, error) {
 }
 
 // UnwrapCBORBytes decodes b as exactly one definite-length CBOR byte string
-// and returns its contents (sharing b's memory). Indefinite-length strings
-// never occur in script encodings and are rejected.
+// and returns its contents. Indefinite-length strings never occur in script
+// encodings (the ledger hashes the bytes as they stand) and are rejected.
 func UnwrapCBORBytes(b []byte) ([]byte, error) {
 	if len(b) == 0 {
 		return nil, errors.New("empty input, want a CBOR byte string")
@@ -95,30 +96,15 @@ func UnwrapCBORBytes(b []byte) ([]byte, error) {
 	if b[0]>>5 != 2 {
 		return nil, fmt.Errorf("CBOR major type %d, want 2 (byte string)", b[0]>>5)
 	}
-	info := b[0] & 0x1f
-	var n uint64
-	hdr := 1
-	switch {
-	case info < 24:
-		n = uint64(info)
-	case info <= 27:
-		size := 1 << (info - 24)
-		if len(b) < 1+size {
-			return nil, errors.New("truncated CBOR byte string length")
-		}
-		for _, c := range b[1 : 1+size] {
-			n = n<<8 | uint64(c)
-		}
-		hdr += size
-	case info == 31:
-		return nil, errors.New("indefinite-length CBOR byte string not supported")
-	default:
-		return nil, fmt.Errorf("malformed CBOR byte string header 0x%02x", b[0])
+	dm, err := cbor.DecOptions{IndefLength: cbor.IndefLengthForbidden}.DecMode()
+	if err != nil {
+		return nil, fmt.Errorf("CBOR decoder: %w", err)
 	}
-	if n != uint64(len(b)-hdr) {
-		return nil, fmt.Errorf("CBOR byte string declares %d bytes, %d present", n, len(b)-hdr)
+	var out []byte
+	if err := dm.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("CBOR byte string: %w", err)
 	}
-	return b[hdr:], nil
+	return out, nil
 }
 
 // HashPlutusV2 computes the script hash of a Plutus V2 script given its

@@ -240,6 +240,7 @@ func (s Script) EnterpriseAddressBytes(n Network) []byte {
 }
 
 // EnterpriseAddress renders the unstaked script address of h on network n.
+// Every network other than Mainnet, known or not, gets the testnet form.
 func EnterpriseAddress(h ScriptHash, n Network) string {
 	a, err := lcommon.NewAddressFromParts(lcommon.AddressTypeScriptNone, n.AddressNetworkID(), h[:], nil)
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 
 // benchmarkEvaluate evaluates the benchmark contexts of one kind round-robin
 // (sorted by file name), one context per op, under protocol major 8, and
-// fails if any result departs from the reference.
+// fails if any result departs from the reference. Besides wall-clock ns/op
+// it reports contexts/s and the process CPU time per op.
 func benchmarkEvaluate(b *testing.B, kind string, script func(sem, pay *Script) *Script) {
 	sem, pay := loadV2(b)
 	s := script(sem, pay)
@@ -17,6 +18,7 @@ func benchmarkEvaluate(b *testing.B, kind string, script func(sem, pay *Script) 
 	cm := benchmarkCostModel(b)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, cpuOK := processCPUTime()
 	for i := range b.N {
 		c := cases[i%len(cases)]
 		r := s.EvaluateSpend(c.datum, c.redeemer, c.context, replayBudget, cm, 8)
@@ -25,6 +27,10 @@ func benchmarkEvaluate(b *testing.B, kind string, script func(sem, pay *Script) 
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "contexts/s")
+	if cpu1, ok := processCPUTime(); ok && cpuOK {
+		// Includes the garbage collector's work on other threads.
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+	}
 }
 
 // BenchmarkEvaluateSemantics measures the v2 semantics validator per

@@ -10,6 +10,7 @@ import (
 
 	"github.com/blinklabs-io/plutigo/cek"
 	"github.com/blinklabs-io/plutigo/lang"
+	"github.com/blinklabs-io/plutigo/syn"
 )
 
 // Plutus V2 cost-model lengths that have existed on chain, in plutigo's
@@ -166,8 +167,36 @@ type plutigoCostGuard struct {
 	// applied is the parameter list last written into plutigo's shared
 	// models; contexts in byPV are valid only while it is current.
 	applied []int64
-	byPV    map[uint]*cek.EvalContext
+	byPV    map[uint]*evalEntry
 }
+
+// evalEntry is a prepared plutigo context with a pool of machines bound to
+// it. Reusing machines lets plutigo keep its value and environment arenas
+// between runs instead of reallocating them for every evaluation.
+type evalEntry struct {
+	ec       *cek.EvalContext
+	machines sync.Pool // of *pooledMachine
+}
+
+type pooledMachine struct {
+	m *cek.Machine[syn.DeBruijn]
+	// lastLeft is the budget the previous run left. plutigo's Run treats a
+	// starting budget equal to it as "unchanged" and restarts from the
+	// previous starting budget instead, so such a machine must not be
+	// reused with that budget.
+	lastLeft cek.ExBudget
+	hasRun   bool
+}
+
+// machine returns a machine for a run starting with budget start.
+func (e *evalEntry) machine(start cek.ExBudget) *pooledMachine {
+	if pm, ok := e.machines.Get().(*pooledMachine); ok && (!pm.hasRun || pm.lastLeft != start) {
+		return pm
+	}
+	return &pooledMachine{m: cek.NewMachine[syn.DeBruijn](lang.LanguageVersionV2, slippage, e.ec)}
+}
+
+func (e *evalEntry) release(pm *pooledMachine) { e.machines.Put(pm) }
 
 // maxCachedEvalContexts bounds the context cache: only a handful of
 // protocol versions are meaningful, and arbitrary caller values must not
@@ -177,13 +206,13 @@ const maxCachedEvalContexts = 8
 // acquire returns a plutigo context for cm under protocol major version pv
 // and a release function; the context's costs stay cm's until release is
 // called.
-func (g *plutigoCostGuard) acquire(cm CostModel, pv uint) (*cek.EvalContext, func(), error) {
+func (g *plutigoCostGuard) acquire(cm CostModel, pv uint) (*evalEntry, func(), error) {
 	if len(cm.params) == 0 {
 		return nil, nil, errors.New("cost model not initialised (use NewCostModel or ParseCostModelJSON)")
 	}
 	g.mu.RLock()
-	if ec, ok := g.byPV[pv]; ok && slices.Equal(g.applied, cm.params) {
-		return ec, g.mu.RUnlock, nil
+	if e, ok := g.byPV[pv]; ok && slices.Equal(g.applied, cm.params) {
+		return e, g.mu.RUnlock, nil
 	}
 	g.mu.RUnlock()
 
@@ -193,12 +222,11 @@ func (g *plutigoCostGuard) acquire(cm CostModel, pv uint) (*cek.EvalContext, fun
 	g.mu.Lock()
 	if !slices.Equal(g.applied, cm.params) {
 		g.applied = slices.Clone(cm.params)
-		g.byPV = make(map[uint]*cek.EvalContext)
+		g.byPV = make(map[uint]*evalEntry)
 	}
-	ec, ok := g.byPV[pv]
+	e, ok := g.byPV[pv]
 	if !ok {
-		var err error
-		ec, err = cek.NewEvalContext(lang.LanguageVersionV2, cek.ProtoVersion{Major: pv}, cm.params)
+		ec, err := cek.NewEvalContext(lang.LanguageVersionV2, cek.ProtoVersion{Major: pv}, cm.params)
 		if err != nil {
 			g.mu.Unlock()
 			return nil, nil, fmt.Errorf("prepare cost model for protocol version %d: %w", pv, err)
@@ -208,7 +236,8 @@ func (g *plutigoCostGuard) acquire(cm CostModel, pv uint) (*cek.EvalContext, fun
 			// others only costs a rebuild later.
 			clear(g.byPV)
 		}
-		g.byPV[pv] = ec
+		e = &evalEntry{ec: ec}
+		g.byPV[pv] = e
 	}
-	return ec, g.mu.Unlock, nil
+	return e, g.mu.Unlock, nil
 }

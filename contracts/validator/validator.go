@@ -4,16 +4,22 @@
 //
 // A Script decodes its flat program once; every evaluation applies the three
 // spending arguments (datum, redeemer, script context) to that shared,
-// read-only term on a fresh machine, so one Script serves concurrent
-// evaluations. Costs depend on the protocol major version as well as the
-// cost model: plutigo switches to newer integer multiply/divide cost
-// formulas from major 9, so major 8 is what reproduces costs measured under
-// Babbage-era rules.
+// read-only term on a machine of its own (machines are pooled per cost model
+// and protocol version), so one Script serves concurrent evaluations. Costs
+// depend on the protocol major version as well as the cost model: plutigo
+// switches to newer integer multiply/divide cost formulas from major 9, so
+// major 8 is what reproduces costs measured under Babbage-era rules.
+//
+// plutigo v0.3.0 keeps cost-model parameters in process-wide objects (see
+// costGuard); evaluations through this package are protected from that, but
+// other code in the same process that builds plutigo evaluation contexts
+// with a different cost model is not.
 package validator
 
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/blinklabs-io/plutigo/cek"
 	"github.com/blinklabs-io/plutigo/data"
@@ -51,7 +57,7 @@ type Result struct {
 func (r Result) OK() bool { return r.Err == nil }
 
 // Script is a decoded Plutus V2 program, reusable and safe for concurrent
-// Evaluate calls.
+// EvaluateSpend calls.
 type Script struct {
 	hash    registry.ScriptHash
 	program *syn.Program[syn.DeBruijn]
@@ -92,7 +98,7 @@ func (s *Script) EvaluateSpend(datum, redeemer, scriptContext data.PlutusData, b
 	if protoMajor < MinProtoMajor {
 		return Result{Err: fmt.Errorf("evaluate spending validator: protocol major version %d has no Plutus V2 (need >= %d)", protoMajor, MinProtoMajor)}
 	}
-	ec, release, err := costGuard.acquire(cm, protoMajor)
+	entry, release, err := costGuard.acquire(cm, protoMajor)
 	if err != nil {
 		return Result{Err: fmt.Errorf("evaluate spending validator: %w", err)}
 	}
@@ -109,14 +115,16 @@ func (s *Script) EvaluateSpend(datum, redeemer, scriptContext data.PlutusData, b
 	}
 
 	start := cek.ExBudget{Mem: budget.Mem, Cpu: budget.Steps}
-	m := cek.NewMachine[syn.DeBruijn](lang.LanguageVersionV2, slippage, ec)
-	m.ExBudget = start
-	_, runErr := m.Run(term)
-	left := m.ExBudget
+	pm := entry.machine(start)
+	pm.m.ExBudget = start
+	_, runErr := pm.m.Run(term)
+	left := pm.m.ExBudget
 	res := Result{
 		Used: ExUnits{Mem: start.Mem - left.Mem, Steps: start.Cpu - left.Cpu},
-		Logs: append([]string(nil), m.Logs...),
+		Logs: slices.Clone(pm.m.Logs),
 	}
+	pm.lastLeft, pm.hasRun = left, true
+	entry.release(pm)
 	if runErr != nil {
 		if n := len(res.Logs); n > 0 {
 			res.Err = fmt.Errorf("validator %s failed (last trace %q): %w", s.hash, res.Logs[n-1], runErr)

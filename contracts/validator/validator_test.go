@@ -505,3 +505,31 @@ func TestConcurrentEvaluate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestMachineReuse checks the pooled-machine path: a starting budget equal
+// to what the previous run left (which plutigo would silently replace by
+// the previous starting budget) is honoured, and results do not alias the
+// machine's trace buffer.
+func TestMachineReuse(t *testing.T) {
+	semantics, _ := loadV2(t)
+	cm := benchmarkCostModel(t)
+	c := loadBenchCases(t, "semantics")[0]
+	first := semantics.EvaluateSpend(c.datum, c.redeemer, c.context, replayBudget, cm, 8)
+	if first.Err != nil {
+		t.Fatal(first.Err)
+	}
+	left := ExUnits{Mem: replayBudget.Mem - first.Used.Mem, Steps: replayBudget.Steps - first.Used.Steps}
+	second := semantics.EvaluateSpend(c.datum, c.redeemer, c.context, left, cm, 8)
+	if second.Err != nil || second.Used != first.Used {
+		t.Errorf("budget equal to the previous remainder: used %+v (%v), want %+v", second.Used, second.Err, first.Used)
+	}
+
+	failed := semantics.EvaluateSpend(c.redeemer, c.datum, c.context, replayBudget, cm, 8)
+	logs := slices.Clone(failed.Logs)
+	for range 3 {
+		semantics.EvaluateSpend(c.datum, c.redeemer, c.context, replayBudget, cm, 8)
+	}
+	if !slices.Equal(failed.Logs, logs) {
+		t.Errorf("Result.Logs changed by later runs: %q, was %q", failed.Logs, logs)
+	}
+}

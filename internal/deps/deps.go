@@ -6,7 +6,4 @@
 // `go mod tidy` still sees the imports.
 package deps
 
-import (
-	_ "github.com/dgraph-io/badger/v4"
-	_ "github.com/fxamacker/cbor/v2"
-)
+import _ "github.com/dgraph-io/badger/v4"

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/marlowe-lite/marlowe-lite/internal/shared"
+)
+
+func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		out  string
+	}{
+		{"no command", nil, 2, "usage"},
+		{"help", []string{"help"}, 0, "spec-client"},
+		{"unknown command", []string{"frobnicate"}, 2, ""},
+		{"bad log format", []string{"-log-format", "xml", "version"}, 2, ""},
+		{"version", []string{"version"}, 0, "marlowe-lite"},
+		{"conformance on a directory without material", []string{"conformance", t.TempDir()}, 1, ""},
+		{"conformance with two directories", []string{"conformance", "a", "b"}, 2, ""},
+	}
+	for _, tc := range tests {
+		code, out, _ := runCmd(t, "", tc.args...)
+		if code != tc.code {
+			t.Errorf("%s: exit %d, want %d", tc.name, code, tc.code)
+		}
+		if !strings.Contains(out, tc.out) {
+			t.Errorf("%s: stdout %q lacks %q", tc.name, out, tc.out)
+		}
+	}
+}
+
+// The harness closes stdin when it is done; the client must answer what it
+// got and exit 0.
+func TestSpecClientExitsCleanlyAtEndOfInput(t *testing.T) {
+	in := "```\n{\"request\":\"eval-value\",\"environment\":{\"timeInterval\":{\"from\":0,\"to\":1}},\"state\":{\"accounts\":[],\"choices\":[],\"boundValues\":[],\"minTime\":0},\"value\":{\"add\":40,\"and\":2}}\n```\n" +
+		"```\n{garbage\n```\n"
+	code, out, errOut := runCmd(t, in, "spec-client")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || lines[0] != `{"request-response":42}` || !strings.Contains(lines[1], "invalid-request") {
+		t.Fatalf("answers: %q", lines)
+	}
+}
+
+func TestConformanceCommandPasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every conformance check")
+	}
+	code, out, errOut := runCmd(t, "", "-log-format", "console", "conformance", shared.Path(t, "marlowe"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "conformance: 906 passed, 0 failed") {
+		t.Fatalf("unexpected summary:\n%s", out)
+	}
+}
