@@ -33,6 +33,10 @@ const (
 	// address (e.g. "example address") is kept verbatim in Address.Opaque
 	// and re-encoded as that text, and merkle hashes may have any length.
 	Lenient
+	// Template is Strict plus Extended Marlowe template parameters:
+	// {"constant_param": name} where a Value may stand and
+	// {"time_param": name} as a When timeout (see FillTemplate).
+	Template
 )
 
 // String names the mode for messages.
@@ -42,6 +46,8 @@ func (m JSONMode) String() string {
 		return "strict"
 	case Lenient:
 		return "lenient"
+	case Template:
+		return "template"
 	}
 	return "JSONMode(" + strconv.Itoa(int(m)) + ")"
 }
@@ -158,7 +164,7 @@ func jsonIndexSeg(i int) string { return "[" + strconv.Itoa(i) + "]" }
 // carrying the path of the offending value.
 func DecodeJSON[T any](data []byte, mode JSONMode) (T, error) {
 	var out T
-	if mode != Strict && mode != Lenient {
+	if mode != Strict && mode != Lenient && mode != Template {
 		return out, fmt.Errorf("core.DecodeJSON: invalid mode %d", mode)
 	}
 	run := jsonDecoderFor(&out)

@@ -171,6 +171,19 @@ func (d *jsonDecoder) templateParam(n *jsonNode) bool {
 	return false
 }
 
+// param recognises a template parameter {key: "name"}, in Template mode
+// only; elsewhere templateParam reports it as an error.
+func (d *jsonDecoder) param(n *jsonNode, key string) (string, bool) {
+	if d.err != nil || d.mode != Template || n.kind != jsonObject {
+		return "", false
+	}
+	p := n.get(key)
+	if p == nil || p.kind != jsonString {
+		return "", false
+	}
+	return p.s, true
+}
+
 func (d *jsonDecoder) integer(n *jsonNode) *big.Int {
 	if d.err != nil {
 		return nil
@@ -343,6 +356,9 @@ func (d *jsonDecoder) value(n *jsonNode) Value {
 		d.fail("unknown value: %s", n.describe())
 		return nil
 	case jsonObject:
+		if name, ok := d.param(n, "constant_param"); ok {
+			return ConstantParam{Name: name}
+		}
 		if d.templateParam(n) {
 			return nil
 		}
@@ -543,11 +559,17 @@ func (d *jsonDecoder) contract(n *jsonNode) Contract {
 			Else: jsonGet(d, n, "else", (*jsonDecoder).contract),
 		}
 	case 2:
-		return When{
-			Cases:        jsonGet(d, n, "when", (*jsonDecoder).cases),
-			Timeout:      jsonGet(d, n, "timeout", (*jsonDecoder).integer),
-			Continuation: jsonGet(d, n, "timeout_continuation", (*jsonDecoder).contract),
+		w := When{Cases: jsonGet(d, n, "when", (*jsonDecoder).cases)}
+		if t := n.get("timeout"); t != nil {
+			if name, ok := d.param(t, "time_param"); ok {
+				w.TimeoutParam = name
+			}
 		}
+		if w.TimeoutParam == "" {
+			w.Timeout = jsonGet(d, n, "timeout", (*jsonDecoder).integer)
+		}
+		w.Continuation = jsonGet(d, n, "timeout_continuation", (*jsonDecoder).contract)
+		return w
 	case 3:
 		return Let{
 			ID:    jsonGet(d, n, "let", (*jsonDecoder).valueID),

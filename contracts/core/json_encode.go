@@ -324,6 +324,8 @@ func (e *jsonEncoder) value(v Value) {
 		jsonPair(e, "by", v.R, val, "divide", v.L, val)
 	case ChoiceValue:
 		jsonSingle(e, "value_of_choice", v.ID, (*jsonEncoder).choiceID)
+	case ConstantParam:
+		jsonSingle(e, "constant_param", v.Name, (*jsonEncoder).text)
 	case TimeIntervalStart:
 		e.raw(`"time_interval_start"`)
 	case TimeIntervalEnd:
@@ -444,7 +446,13 @@ func (e *jsonEncoder) contract(c Contract) {
 		if !e.open('{') {
 			return
 		}
-		jsonPut(e, "timeout", c.Timeout, (*jsonEncoder).integer)
+		if c.TimeoutParam != "" {
+			jsonPut(e, "timeout", c.TimeoutParam, func(e *jsonEncoder, name string) {
+				jsonSingle(e, "time_param", name, (*jsonEncoder).text)
+			})
+		} else {
+			jsonPut(e, "timeout", c.Timeout, (*jsonEncoder).integer)
+		}
 		jsonPut(e, "timeout_continuation", c.Continuation, con)
 		jsonPut(e, "when", c.Cases, (*jsonEncoder).cases)
 		e.close('}')

@@ -109,27 +109,6 @@ func sortedKeys[V any](m map[string]V) []string {
 // ---------------------------------------------------------------------------
 // 1. Cardano samples and reference traces, strict mode
 
-// instantiate replaces Extended Marlowe template parameters
-// ({"constant_param": name}, {"time_param": name}) by numbers, turning a
-// template into a core contract.
-func instantiate(v any, next *int64) any {
-	switch v := v.(type) {
-	case map[string]any:
-		if len(v) == 1 && (v["constant_param"] != nil || v["time_param"] != nil) {
-			*next += 1000
-			return json.Number(big.NewInt(*next).String())
-		}
-		for k, x := range v {
-			v[k] = instantiate(x, next)
-		}
-	case []any:
-		for i, x := range v {
-			v[i] = instantiate(x, next)
-		}
-	}
-	return v
-}
-
 func TestJSONSamplesRoundTrip(t *testing.T) {
 	types := map[string]roundTripper{
 		"marlowe-test-contract.json": roundTrip[core.Contract](),
@@ -149,19 +128,14 @@ func TestJSONSamplesRoundTrip(t *testing.T) {
 		data := files[name]
 		if name == "swap-contract.json" {
 			// This golden is an Extended Marlowe template (constant_param,
-			// time_param), not core JSON: core decoding must say so, and
-			// the instantiated template must round-trip.
+			// time_param), as upstream decodes it: core decoding must say
+			// so, and the Template mode must round-trip it.
 			_, err := rt(data, core.Strict)
 			if err == nil || !strings.Contains(err.Error(), `when[0].case.deposits.times: Extended Marlowe template parameter (constant_param "Amount of Ada")`) {
 				t.Fatalf("%s: template accepted as core JSON or unclear error: %v", name, err)
 			}
-			var next int64
-			if data, err = json.Marshal(instantiate(semantic(t, data), &next)); err != nil {
-				t.Fatal(err)
-			}
-			if next != 6000 {
-				t.Fatalf("%s: instantiated %d parameters, want 6", name, next/1000)
-			}
+			checkRoundTrip(t, name, rt, data, core.Template)
+			continue
 		}
 		checkRoundTrip(t, name, rt, data, core.Strict)
 	}

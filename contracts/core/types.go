@@ -301,6 +301,10 @@ type When struct {
 	Cases        []Case
 	Timeout      *big.Int
 	Continuation Contract
+	// TimeoutParam is set only in Extended Marlowe templates (see
+	// FillTemplate): the timeout is the named time parameter and Timeout is
+	// nil. Core contracts never carry it.
+	TimeoutParam string
 }
 
 // Let binds ID to the current value of Value, then continues.
