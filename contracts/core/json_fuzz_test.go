@@ -90,9 +90,9 @@ func FuzzDecodeJSON(f *testing.F) {
 }
 
 // fuzzAllTypes runs the round-trip property for every decodable type in
-// both modes.
+// every mode.
 func fuzzAllTypes(t *testing.T, data []byte) {
-	for _, mode := range []core.JSONMode{core.Strict, core.Lenient} {
+	for _, mode := range []core.JSONMode{core.Strict, core.Lenient, core.Template} {
 		fuzzDecodeAs[core.Contract](t, data, mode)
 		fuzzDecodeAs[core.Value](t, data, mode)
 		fuzzDecodeAs[core.Observation](t, data, mode)
