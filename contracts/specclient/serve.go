@@ -12,7 +12,7 @@ import (
 
 // fence delimits a request: the harness writes it on a line of its own
 // before and after the JSON document.
-var fence = []byte("```")
+const fence = "```"
 
 // MaxRequestBytes bounds one request so that a runaway writer cannot exhaust
 // memory; the largest real contracts are around a megabyte.
@@ -49,7 +49,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 		if len(line) > 0 {
 			trimmed := bytes.TrimSpace(line)
 			switch {
-			case bytes.Equal(trimmed, fence):
+			case string(trimmed) == fence:
 				if inside {
 					var resp []byte
 					if tooLong {

@@ -25,9 +25,9 @@ import (
 const Mode = core.Lenient
 
 // Response wrappers, exactly as the harness parses them.
-var (
-	unknownRequest        = []byte(`"UnknownRequest"`)
-	requestNotImplemented = []byte(`"RequestNotImplemented"`)
+const (
+	unknownRequest        = `"UnknownRequest"`
+	requestNotImplemented = `"RequestNotImplemented"`
 )
 
 // DefaultTimeout bounds one request. The harness gives up after 5 s; answering
@@ -69,12 +69,12 @@ func Handle(req []byte) (resp []byte) {
 	} else if err := json.Unmarshal(raw, &kind); err != nil {
 		return invalidRequest(`"request" is not a string`)
 	}
-	h, ok := handlers[kind]
-	if !ok {
-		return unknownRequest
+	h, known := handlerFor(kind)
+	if !known {
+		return []byte(unknownRequest)
 	}
 	if h == nil {
-		return requestNotImplemented
+		return []byte(requestNotImplemented)
 	}
 	payload, err := h(fields)
 	if err != nil {
@@ -85,18 +85,28 @@ func Handle(req []byte) (resp []byte) {
 
 type handler func(map[string]json.RawMessage) (any, error)
 
-// handlers maps request kinds to their implementation; a nil entry is a kind
-// the harness defines but whose response format it does not (fix-interval and
-// reduce-contract-until-quiescent have no JSON result encoding upstream).
-var handlers = map[string]handler{
-	"test-roundtrip-serialization":    roundtripSerialization,
-	"generate-random-value":           generateRandomValue,
-	"compute-transaction":             computeTransaction,
-	"playtrace":                       playTrace,
-	"eval-value":                      evalValue,
-	"eval-observation":                evalObservation,
-	"fix-interval":                    nil,
-	"reduce-contract-until-quiescent": nil,
+// handlerFor returns the implementation of a request kind. A kind the
+// harness defines but whose response has no JSON encoding upstream
+// (fix-interval, reduce-contract-until-quiescent) is known with a nil
+// handler.
+func handlerFor(kind string) (h handler, known bool) {
+	switch kind {
+	case "test-roundtrip-serialization":
+		return roundtripSerialization, true
+	case "generate-random-value":
+		return generateRandomValue, true
+	case "compute-transaction":
+		return computeTransaction, true
+	case "playtrace":
+		return playTrace, true
+	case "eval-value":
+		return evalValue, true
+	case "eval-observation":
+		return evalObservation, true
+	case "fix-interval", "reduce-contract-until-quiescent":
+		return nil, true
+	}
+	return nil, false
 }
 
 // field decodes fields[key] as T, naming the key in the error.
@@ -203,26 +213,47 @@ func evalObservation(f map[string]json.RawMessage) (any, error) {
 	return semantics.EvalObservation(env, st, o), nil
 }
 
-// roundtrippers decode and re-encode one type id each (conformance.md §1).
-var roundtrippers = map[string]func([]byte) (json.RawMessage, error){
-	"Core.Action":             roundtrip[core.Action],
-	"Core.Bound":              roundtrip[core.Bound],
-	"Core.Case":               roundtrip[core.Case],
-	"Core.ChoiceId":           roundtrip[core.ChoiceID],
-	"Core.Contract":           roundtrip[core.Contract],
-	"Core.Token":              roundtrip[core.Token],
-	"Core.Payee":              roundtrip[core.Payee],
-	"Core.Input":              roundtrip[core.Input],
-	"Core.Observation":        roundtrip[core.Observation],
-	"Core.Value":              roundtrip[core.Value],
-	"Core.Payment":            roundtrip[core.Payment],
-	"Core.Party":              roundtrip[core.Party],
-	"Core.State":              roundtrip[core.State],
-	"Core.TransactionError":   roundtrip[core.TransactionError],
-	"Core.TransactionOutput":  roundtrip[core.TransactionOutput],
-	"Core.TransactionWarning": roundtrip[core.TransactionWarning],
-	"Core.IntervalError":      roundtrip[core.IntervalError],
-	"Core.Transaction":        roundtrip[core.TransactionInput],
+// roundtripperFor decodes and re-encodes one type id (conformance.md §1).
+func roundtripperFor(typeID string) func([]byte) (json.RawMessage, error) {
+	switch typeID {
+	case "Core.Action":
+		return roundtrip[core.Action]
+	case "Core.Bound":
+		return roundtrip[core.Bound]
+	case "Core.Case":
+		return roundtrip[core.Case]
+	case "Core.ChoiceId":
+		return roundtrip[core.ChoiceID]
+	case "Core.Contract":
+		return roundtrip[core.Contract]
+	case "Core.Token":
+		return roundtrip[core.Token]
+	case "Core.Payee":
+		return roundtrip[core.Payee]
+	case "Core.Input":
+		return roundtrip[core.Input]
+	case "Core.Observation":
+		return roundtrip[core.Observation]
+	case "Core.Value":
+		return roundtrip[core.Value]
+	case "Core.Payment":
+		return roundtrip[core.Payment]
+	case "Core.Party":
+		return roundtrip[core.Party]
+	case "Core.State":
+		return roundtrip[core.State]
+	case "Core.TransactionError":
+		return roundtrip[core.TransactionError]
+	case "Core.TransactionOutput":
+		return roundtrip[core.TransactionOutput]
+	case "Core.TransactionWarning":
+		return roundtrip[core.TransactionWarning]
+	case "Core.IntervalError":
+		return roundtrip[core.IntervalError]
+	case "Core.Transaction":
+		return roundtrip[core.TransactionInput]
+	}
+	return nil
 }
 
 func roundtrip[T any](raw []byte) (json.RawMessage, error) {
@@ -242,8 +273,8 @@ func roundtripSerialization(f map[string]json.RawMessage) (any, error) {
 	if !ok {
 		return nil, errors.New(`missing key "json"`)
 	}
-	rt, ok := roundtrippers[typeID]
-	if !ok {
+	rt := roundtripperFor(typeID)
+	if rt == nil {
 		return map[string]string{"unknown-type": typeID}, nil
 	}
 	out, err := rt(raw)
