@@ -65,7 +65,7 @@ func (p *PipeEnd) Send(ctx context.Context, m Message) error {
 	}
 	b, err := EncodeMessage(p.m, m)
 	if err != nil {
-		return fmt.Errorf("%s send %s: %w", p.m.Protocol(), m.MessageName(), err)
+		return fmt.Errorf("%s send %s: %w", p.m.Protocol(), NameOf(m), err)
 	}
 	if err := p.m.Step(p.side, m); err != nil {
 		return err

@@ -16,6 +16,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 )
@@ -101,11 +102,19 @@ var (
 // Unexpected builds the error for message m arriving in machine mc's current
 // state, naming both so that logs and failure frames are actionable.
 func Unexpected(mc Machine, m Message) error {
-	name := "<nil>"
-	if m != nil {
-		name = m.MessageName()
+	return fmt.Errorf("%s: %s in state %s: %w", mc.Protocol(), NameOf(m), mc.State(), ErrUnexpectedMessage)
+}
+
+// NameOf is m.MessageName(), safe for nil and typed-nil pointer messages
+// (whose method would dereference nil), so error paths never panic.
+func NameOf(m Message) string {
+	if m == nil {
+		return "<nil>"
 	}
-	return fmt.Errorf("%s: %s in state %s: %w", mc.Protocol(), name, mc.State(), ErrUnexpectedMessage)
+	if v := reflect.ValueOf(m); v.Kind() == reflect.Pointer && v.IsNil() {
+		return fmt.Sprintf("%T(nil)", m)
+	}
+	return m.MessageName()
 }
 
 // CheckAgency returns ErrNoAgency (wrapped with context) unless by may speak
@@ -136,7 +145,7 @@ func DecodeMessage(mc Machine, b []byte) (Message, error) {
 		return nil, err
 	}
 	if err := d.Finish(); err != nil {
-		return nil, fmt.Errorf("%s %s in state %s: %w", mc.Protocol(), m.MessageName(), mc.State(), err)
+		return nil, fmt.Errorf("%s %s in state %s: %w", mc.Protocol(), NameOf(m), mc.State(), err)
 	}
 	return m, nil
 }

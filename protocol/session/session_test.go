@@ -191,3 +191,23 @@ func TestClosedPipe(t *testing.T) {
 		t.Fatalf("recv on closed pipe: %v", err)
 	}
 }
+
+type ptrMsg struct{ n int }
+
+func (p *ptrMsg) MessageName() string { return "MsgPtr" + string(rune('0'+p.n)) }
+
+func TestNameOfNeverPanics(t *testing.T) {
+	var typedNil *ptrMsg
+	for _, tc := range []struct {
+		m    Message
+		want string
+	}{{nil, "<nil>"}, {typedNil, "*session.ptrMsg(nil)"}, {&ptrMsg{1}, "MsgPtr1"}, {ping{}, "MsgPing"}} {
+		if got := NameOf(tc.m); got != tc.want {
+			t.Errorf("NameOf(%#v) = %q, want %q", tc.m, got, tc.want)
+		}
+	}
+	c, _ := Pipe(&toy{}, &toy{})
+	if err := c.Send(context.Background(), typedNil); err == nil {
+		t.Fatal("typed nil message sent")
+	}
+}
