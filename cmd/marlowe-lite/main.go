@@ -43,6 +43,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"spec-client": {"answer marlowe-spec-test requests on stdin/stdout", runSpecClient},
 		"conformance": {"check the semantics and codecs against the shared Marlowe material", runConformance},
+		"golden":      {"decode and re-encode a wire-protocol golden file: golden --protocol NAME FILE", runGolden},
 		"version":     {"print the version", runVersion},
 	}
 }

@@ -69,3 +69,33 @@ func TestConformanceCommandPasses(t *testing.T) {
 		t.Fatalf("unexpected summary:\n%s", out)
 	}
 }
+
+func TestGoldenCommand(t *testing.T) {
+	dir := shared.Path(t, "protocol", "golden")
+	for _, tc := range []struct {
+		proto, file string
+		code        int
+		last        string
+	}{
+		{"MarloweSync", "MarloweSync.golden", 0, "1240 passed, 0 failed"},
+		{"MarloweHeaderSync", "MarloweHeaderSync.golden", 0, "43 passed, 0 failed"},
+		{"MarloweBulkSync", "MarloweBulkSync.golden", 0, "1245 passed, 0 failed"},
+		// Another protocol's vectors must fail, one line each.
+		{"MarloweSync", "MarloweHeaderSync.golden", 1, "0 passed, 43 failed"},
+	} {
+		code, out, _ := runCmd(t, "", "golden", "--protocol", tc.proto, dir+"/"+tc.file)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != tc.code || lines[len(lines)-1] != tc.last {
+			t.Errorf("golden %s %s: exit %d, last line %q; want %d, %q", tc.proto, tc.file, code, lines[len(lines)-1], tc.code, tc.last)
+		}
+		if tc.code != 0 && len(lines) != 44 {
+			t.Errorf("golden %s %s: %d lines, want one per failure plus the summary", tc.proto, tc.file, len(lines))
+		}
+	}
+	if code, _, _ := runCmd(t, "", "golden", "--protocol", "Nope", dir+"/MarloweSync.golden"); code != 2 {
+		t.Errorf("unknown protocol: exit %d, want 2", code)
+	}
+	if code, _, _ := runCmd(t, "", "golden", "--protocol", "MarloweSync"); code != 2 {
+		t.Errorf("missing file: exit %d, want 2", code)
+	}
+}
