@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/marlowe-lite/marlowe-lite/protocol/bulksync"
+	"github.com/marlowe-lite/marlowe-lite/protocol/contractquery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/headersync"
+	"github.com/marlowe-lite/marlowe-lite/protocol/marlowequery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/marlowesync"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 )
@@ -21,6 +23,8 @@ func goldenProtocols() map[string]func() []session.Machine {
 		"MarloweSync":       func() []session.Machine { return machines(marlowesync.GoldenMachines()) },
 		"MarloweHeaderSync": func() []session.Machine { return machines(headersync.GoldenMachines()) },
 		"MarloweBulkSync":   func() []session.Machine { return machines(bulksync.GoldenMachines()) },
+		"MarloweQuery":      func() []session.Machine { return machines(marlowequery.GoldenMachines()) },
+		"ContractQuery":     func() []session.Machine { return machines(contractquery.GoldenMachines()) },
 	}
 }
 

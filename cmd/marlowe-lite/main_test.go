@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -91,6 +92,15 @@ func TestGoldenCommand(t *testing.T) {
 		if tc.code != 0 && len(lines) != 44 {
 			t.Errorf("golden %s %s: %d lines, want one per failure plus the summary", tc.proto, tc.file, len(lines))
 		}
+	}
+	// MarloweQuery has no upstream golden file: the §1.8 transcript's
+	// request and done messages, in the golden format.
+	q := t.TempDir() + "/q.golden"
+	if err := os.WriteFile(q, []byte("Show: MsgRequest Nothing (ReqLeaf ReqStatus)\nBinary: 01000007\nShow: MsgDone Nothing\nBinary: 0000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCmd(t, "", "golden", "--protocol", "MarloweQuery", q); code != 0 || strings.TrimSpace(out) != "2 passed, 0 failed" {
+		t.Errorf("MarloweQuery vectors: exit %d, %q", code, out)
 	}
 	if code, _, _ := runCmd(t, "", "golden", "--protocol", "Nope", dir+"/MarloweSync.golden"); code != 2 {
 		t.Errorf("unknown protocol: exit %d, want 2", code)
