@@ -86,12 +86,22 @@ func (p *PipeEnd) Recv(ctx context.Context) (Message, error) {
 		return nil, err
 	}
 	var b []byte
+	// A message already sent wins over a close that came after it, as bytes
+	// already in a socket buffer do.
 	select {
 	case b = <-p.in:
-	case <-p.done:
-		return nil, ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	default:
+		select {
+		case b = <-p.in:
+		case <-p.done:
+			select {
+			case b = <-p.in:
+			default:
+				return nil, ErrClosed
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	m, err := DecodeMessage(p.m, b)
 	if err != nil {

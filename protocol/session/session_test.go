@@ -211,3 +211,17 @@ func TestNameOfNeverPanics(t *testing.T) {
 		t.Fatal("typed nil message sent")
 	}
 }
+
+func TestMessageSentBeforeCloseIsDelivered(t *testing.T) {
+	for range 200 {
+		c, s := Pipe(&toy{}, &toy{})
+		if err := c.Send(context.Background(), done{}); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		m, err := s.Recv(context.Background())
+		if err != nil || m != (done{}) {
+			t.Fatalf("final message lost to close: %v, %v", m, err)
+		}
+	}
+}
