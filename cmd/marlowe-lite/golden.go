@@ -11,9 +11,11 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/protocol/contractquery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/headersync"
+	"github.com/marlowe-lite/marlowe-lite/protocol/load"
 	"github.com/marlowe-lite/marlowe-lite/protocol/marlowequery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/marlowesync"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/transfer"
 )
 
 // goldenProtocols maps the sub-protocol names the golden command accepts to
@@ -25,6 +27,8 @@ func goldenProtocols() map[string]func() []session.Machine {
 		"MarloweBulkSync":   func() []session.Machine { return machines(bulksync.GoldenMachines()) },
 		"MarloweQuery":      func() []session.Machine { return machines(marlowequery.GoldenMachines()) },
 		"ContractQuery":     func() []session.Machine { return machines(contractquery.GoldenMachines()) },
+		"MarloweLoad":       func() []session.Machine { return machines(load.GoldenMachines()) },
+		"MarloweTransfer":   func() []session.Machine { return machines(transfer.GoldenMachines()) },
 	}
 }
 

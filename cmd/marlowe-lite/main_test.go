@@ -81,6 +81,8 @@ func TestGoldenCommand(t *testing.T) {
 		{"MarloweSync", "MarloweSync.golden", 0, "1240 passed, 0 failed"},
 		{"MarloweHeaderSync", "MarloweHeaderSync.golden", 0, "43 passed, 0 failed"},
 		{"MarloweBulkSync", "MarloweBulkSync.golden", 0, "1245 passed, 0 failed"},
+		{"MarloweLoad", "MarloweLoad.golden", 0, "250 passed, 0 failed"},
+		{"MarloweTransfer", "MarloweTransfer.golden", 0, "833 passed, 0 failed"},
 		// Another protocol's vectors must fail, one line each.
 		{"MarloweSync", "MarloweHeaderSync.golden", 1, "0 passed, 43 failed"},
 	} {
