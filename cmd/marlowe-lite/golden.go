@@ -16,6 +16,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/protocol/marlowesync"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/transfer"
+	"github.com/marlowe-lite/marlowe-lite/protocol/txjob"
 )
 
 // goldenProtocols maps the sub-protocol names the golden command accepts to
@@ -29,6 +30,7 @@ func goldenProtocols() map[string]func() []session.Machine {
 		"ContractQuery":     func() []session.Machine { return machines(contractquery.GoldenMachines()) },
 		"MarloweLoad":       func() []session.Machine { return machines(load.GoldenMachines()) },
 		"MarloweTransfer":   func() []session.Machine { return machines(transfer.GoldenMachines()) },
+		"TxJob":             func() []session.Machine { return machines(txjob.GoldenMachines()) },
 	}
 }
 
