@@ -104,6 +104,22 @@ func TestGoldenCommand(t *testing.T) {
 	if code, out, _ := runCmd(t, "", "golden", "--protocol", "MarloweQuery", q); code != 0 || strings.TrimSpace(out) != "2 passed, 0 failed" {
 		t.Errorf("MarloweQuery vectors: exit %d, %q", code, out)
 	}
+	// TxJob has none either: the hand-built examples of wire-protocol.md §4.5.
+	j := t.TempDir() + "/j.golden"
+	if err := os.WriteFile(j, []byte(`Show: MsgExec (Withdraw MarloweV1 (WalletAddresses "" {} {}) {"61"#1})
+Binary: 01030000000100000000000000000000000000000000000000000000000000000000000000010000000000000001610001
+Show: MsgAwait Submitting (JobIdSubmit "61")
+Binary: 050400000000000000000161
+Show: MsgAttach (JobIdSubmit "61")
+Binary: 0204000000000000000161
+Show: MsgPoll
+Binary: 06
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCmd(t, "", "golden", "--protocol", "TxJob", j); code != 0 || strings.TrimSpace(out) != "4 passed, 0 failed" {
+		t.Errorf("TxJob vectors: exit %d, %q", code, out)
+	}
 	if code, _, _ := runCmd(t, "", "golden", "--protocol", "Nope", dir+"/MarloweSync.golden"); code != 2 {
 		t.Errorf("unknown protocol: exit %d, want 2", code)
 	}
