@@ -6,10 +6,13 @@ import (
 	"io"
 )
 
-// readChunk is the least the Reader asks of the underlying reader per Read,
-// so a message arriving in many small TCP segments is re-parsed only a few
-// times.
-const readChunk = 32 << 10
+// minGrow is the least the Reader adds to its buffer when it grows. Growth is
+// otherwise geometric in the bytes that have actually arrived (at most
+// doubling), never sized by what a length prefix announces: a hostile prefix
+// claiming a terabyte costs nothing until the bytes exist, and a message
+// arriving in many small TCP segments is still re-parsed only a logarithmic
+// number of times.
+const minGrow = 4 << 10
 
 // Reader decodes a stream of self-delimiting values — the wire protocol's
 // frames have no length prefix (wire-protocol.md §1.3) — from an io.Reader,
@@ -101,8 +104,8 @@ func (rd *Reader) fill(need int) error {
 	}
 	want := len(rd.buf) + need
 	for idle := 0; len(rd.buf) < want; {
-		if cap(rd.buf)-len(rd.buf) < readChunk/2 {
-			grown := make([]byte, len(rd.buf), len(rd.buf)+max(need, readChunk))
+		if cap(rd.buf)-len(rd.buf) < minGrow/2 {
+			grown := make([]byte, len(rd.buf), len(rd.buf)+max(minGrow, len(rd.buf)))
 			copy(grown, rd.buf)
 			rd.buf = grown
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -140,3 +141,24 @@ func (c *countingReader) Read(p []byte) (int, error) {
 type zeroReader struct{}
 
 func (zeroReader) Read([]byte) (int, error) { return 0, nil }
+
+// A length prefix announcing far more than has arrived must not make the
+// Reader allocate for it: memory follows the bytes received.
+func TestReaderDoesNotAllocateFromAnnouncedLength(t *testing.T) {
+	// A ByteString claiming 1 GiB, followed by 64 KiB of actual data, then
+	// the stream ends.
+	msg := make([]byte, 8+64<<10)
+	msg[4] = 0x40 // i64 length 2^30
+	rd := NewReader(bytes.NewReader(msg), 2<<30)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := ReadValue(rd, (*Decoder).Bytes)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("want unexpected EOF, got %v", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Fatalf("allocated %d bytes for 64 KiB of input", grew)
+	}
+}
