@@ -28,9 +28,6 @@ const DefaultMaxMessageBytes = 8 << 20
 // messages can quote hostile input, and the peer only needs the gist.
 const MaxFailureTextBytes = 16 << 10
 
-// minGrow is the least a short read asks the stream for; see clampShort.
-const minGrow = 32 << 10
-
 var (
 	// ErrPeerClosed: the peer closed the connection at a frame boundary (the
 	// Haskell driver's PeerDisconnected). It wraps io.EOF.
@@ -196,13 +193,11 @@ func decodeFrame(d *binary.Decoder, m session.Machine, limit int) (frame, error)
 	return f, nil
 }
 
-// clampShort turns the short error of a frame that cannot be complete yet
-// into what the stream reader should do next. If the frame is already known
-// to exceed limit, it fails now. Otherwise it asks for at most as many
-// bytes again as are buffered (and at least minGrow): the stream reader
-// makes room for what it is asked, and a length prefix is only a claim, so
-// the buffer grows geometrically with the data that actually arrives. The
-// decode is retried after each growth, which costs O(log n) re-parses.
+// clampShort fails a frame that cannot be complete yet once it is known to
+// exceed limit, with the typed ErrMessageTooLarge; otherwise it returns the
+// short error for the stream reader to fetch more. The reader's buffer grows
+// with the bytes that actually arrive (binary.Reader), so a length prefix
+// below the limit is only a claim and costs nothing until its bytes come.
 func clampShort(d *binary.Decoder, err error, limit int) error {
 	buffered := int64(d.Offset() + d.Remaining())
 	need, _ := binary.NeedMore(err)
@@ -211,10 +206,6 @@ func clampShort(d *binary.Decoder, err error, limit int) error {
 	}
 	if total := satAdd(buffered, need) - 1; total > int64(limit) {
 		return tooLarge(total, limit)
-	}
-	if grow := max(buffered, minGrow); need > grow {
-		return &binary.Error{Offset: d.Offset(), Short: true, Need: grow,
-			Msg: fmt.Sprintf("frame incomplete after %d bytes (at least %d more to come)", buffered, need)}
 	}
 	return err
 }
