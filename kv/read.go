@@ -229,3 +229,28 @@ func (s *Store) Activity(afterSlot uint64, limit int) ([]BlockActivity, error) {
 	}
 	return out, nil
 }
+
+// TrackedRefs calls fn with the reference of every tracked unspent output
+// (the recogniser's UTxO set), in TxOutRef order, as of the tip; fn's error
+// stops the scan and is returned. Keys only: the pre-filter needs the
+// transaction ids, not the entries.
+func (s *Store) TrackedRefs(fn func(extract.TxOutRef) error) error {
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pUTxO}})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			r, err := decodeRef(it.Item().Key()[1:])
+			if err != nil {
+				return err
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("tracked outputs: %w", err)
+	}
+	return nil
+}

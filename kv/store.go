@@ -70,6 +70,11 @@ type Store struct {
 	// commits counts the transactions ApplyBlocks committed (tests).
 	commits int
 
+	// notifyMu guards changes, the broadcast to readers waiting for the
+	// next commit or rollback (notify.go).
+	notifyMu sync.Mutex
+	changes  changes
+
 	// fault, when set (tests only), is called before every index write of
 	// ApplyBlock with the number of writes done so far; an error aborts
 	// the block as a storage failure would.
@@ -286,6 +291,7 @@ func (s *Store) applyBatch(blocks []Block) error {
 	if err == nil {
 		s.pruneFrom = pruneFrom
 		s.commits++
+		s.notify()
 		return nil
 	}
 	if errors.Is(err, badger.ErrTxnTooBig) && len(blocks) > 1 {
@@ -416,6 +422,11 @@ func (s *Store) RollBack(point chain.Point) error {
 		return fmt.Errorf("roll back to %s: %w", point, err)
 	}
 
+	if len(plan) > 0 {
+		// Readers learn of every undone block, even when a later one
+		// fails and the store stops at an intermediate block.
+		defer s.notify()
+	}
 	for _, slot := range plan {
 		if err := s.db.Update(func(txn *badger.Txn) error { return s.undoBlock(txn, slot) }); err != nil {
 			return fmt.Errorf("roll back to %s: undo block at slot %d: %w", point, slot, err)

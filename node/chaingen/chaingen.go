@@ -82,6 +82,11 @@ type Config struct {
 	// from Fork.At on every choice is drawn from Fork.Seed, continuing the
 	// same contracts (and creating others) on a competing branch.
 	Fork *Fork
+	// Parent, when set, makes the chain continue another one: the first
+	// block's parent is Parent and block numbers follow its number. Set
+	// StartSlot past the parent's slot, and use another Seed than the
+	// parent chain's so that ids do not collide.
+	Parent *Parent
 	// StartSlot is the first block's slot; default 140,000,000 (Conway on
 	// mainnet). SlotStep is the mean slot gap between blocks; default 20.
 	StartSlot, SlotStep uint64
@@ -96,6 +101,12 @@ type Trace struct {
 	Contract core.Contract
 	State    core.State
 	Txs      []core.TransactionInput
+}
+
+// Parent is the block a generated chain continues.
+type Parent struct {
+	Hash   chain.Hash
+	Number uint64
 }
 
 // Fork is where and how a generated chain departs from its parent chain.
@@ -368,6 +379,10 @@ func Generate(cfg Config) (*Chain, error) {
 	out := &Chain{Blocks: make([]chain.Block, 0, cfg.Blocks), Truth: make([]Truth, 0, cfg.Blocks)}
 	var active []*live
 	var parent chain.Hash
+	var firstNumber uint64
+	if cfg.Parent != nil {
+		parent, firstNumber = cfg.Parent.Hash, cfg.Parent.Number+1
+	}
 	slot := cfg.StartSlot
 	var salt byte
 	for i := range cfg.Blocks {
@@ -462,7 +477,7 @@ func Generate(cfg Config) (*Chain, error) {
 				out.Invalid = append(out.Invalid, Invalid{Block: i, TxID: t.id})
 			}
 		}
-		blk, err := builder.BlockWithTxs(uint64(i), slot, parent, salt, parts)
+		blk, err := builder.BlockWithTxs(firstNumber+uint64(i), slot, parent, salt, parts)
 		if err != nil {
 			return nil, fmt.Errorf("chaingen: %w", err)
 		}

@@ -435,3 +435,27 @@ func BenchmarkGenerate(b *testing.B) {
 		})
 	}
 }
+
+// TestParent: a chain generated with Parent links to the parent's tip, its
+// block numbers follow it, and its blocks parse with those header fields.
+func TestParent(t *testing.T) {
+	a := generate(t, chaingen.Config{Seed: 21, Blocks: 50, Contracts: 3, MarloweFraction: 0.3})
+	last := a.Blocks[len(a.Blocks)-1]
+	b := generate(t, chaingen.Config{Seed: 22, Blocks: 40, Contracts: 3, MarloweFraction: 0.3,
+		Parent: &chaingen.Parent{Hash: last.Point.Hash, Number: last.Number}, StartSlot: last.Point.Slot + 20})
+	if b.Blocks[0].Prev != last.Point.Hash || b.Blocks[0].Number != last.Number+1 {
+		t.Fatalf("first block: parent %s #%d, want %s #%d", b.Blocks[0].Prev, b.Blocks[0].Number, last.Point.Hash, last.Number+1)
+	}
+	for i, blk := range b.Blocks {
+		p, err := chain.Parse(blk.Type, blk.CBOR)
+		if err != nil {
+			t.Fatalf("block %d: %v", i, err)
+		}
+		if p.Number != last.Number+1+uint64(i) || p.Point != blk.Point {
+			t.Fatalf("block %d parses as %s #%d, want %s #%d", i, p.Point, p.Number, blk.Point, last.Number+1+uint64(i))
+		}
+		if i > 0 && p.Prev != b.Blocks[i-1].Point.Hash {
+			t.Fatalf("block %d does not link to block %d", i, i-1)
+		}
+	}
+}

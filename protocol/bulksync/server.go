@@ -169,8 +169,9 @@ func (s *server) intersect(ctx context.Context, points []types.BlockHeader) erro
 // next answers MsgRequestNext, and the polls that follow a MsgWait, until
 // the session is back in StIdle.
 func (s *server) next(ctx context.Context, extra uint8) error {
+	hctx := ctx
 	for {
-		nx, err := s.h.Next(ctx, s.cursor, extra)
+		nx, err := s.h.Next(hctx, s.cursor, extra)
 		if err != nil {
 			return fmt.Errorf("next after %v: %w", s.cursor, err)
 		}
@@ -200,6 +201,7 @@ func (s *server) next(ctx context.Context, extra uint8) error {
 		}
 		switch msg.(type) {
 		case MsgPoll:
+			hctx = session.WithPoll(ctx)
 			continue
 		case MsgCancel:
 			return nil

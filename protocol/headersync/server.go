@@ -146,8 +146,9 @@ func (s *server) intersect(ctx context.Context, points []types.BlockHeader) erro
 // next answers MsgRequestNext, and the polls that follow a MsgWait, until
 // the session is back in StIdle.
 func (s *server) next(ctx context.Context) error {
+	hctx := ctx
 	for {
-		nx, err := s.h.Next(ctx, s.cursor)
+		nx, err := s.h.Next(hctx, s.cursor)
 		if err != nil {
 			return fmt.Errorf("next after %v: %w", s.cursor, err)
 		}
@@ -177,6 +178,7 @@ func (s *server) next(ctx context.Context) error {
 		}
 		switch msg.(type) {
 		case MsgPoll:
+			hctx = session.WithPoll(ctx)
 			continue
 		case MsgCancel:
 			return nil

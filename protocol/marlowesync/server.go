@@ -180,8 +180,9 @@ func (s *server) run(ctx context.Context) error {
 // next answers MsgRequestNext, and the polls that follow a MsgWait, until
 // the session is back in StIdle (end false) or over (end true).
 func (s *server) next(ctx context.Context) (end bool, err error) {
+	hctx := ctx
 	for {
-		nx, err := s.h.Next(ctx, s.id, s.cursor)
+		nx, err := s.h.Next(hctx, s.id, s.cursor)
 		if err != nil {
 			return true, fmt.Errorf("next after %v: %w", s.cursor, err)
 		}
@@ -213,6 +214,7 @@ func (s *server) next(ctx context.Context) (end bool, err error) {
 		}
 		switch msg.(type) {
 		case MsgPoll:
+			hctx = session.WithPoll(ctx)
 			continue
 		case MsgCancel:
 			return false, nil
