@@ -14,6 +14,10 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 )
 
+// defaultMemTableSize is the memtable size unless Options.MemTableSize
+// sets one.
+const defaultMemTableSize = 32 << 20
+
 // DefaultSecurityParam is Cardano's k: no rollback is deeper than this
 // many blocks, so journal entries further below the tip are pruned.
 const DefaultSecurityParam = 2160
@@ -21,8 +25,8 @@ const DefaultSecurityParam = 2160
 // ErrBlockTooBig means one block's writes (index keys, their journal entry
 // and the chain point) do not fit in one Badger transaction. The block is
 // not applied: splitting it would break the atomicity the rollback journal
-// relies on. Badger's limit is about 15% of MemTableSize in bytes (≈9.6 MiB
-// with the 64 MiB default) and a proportional number of entries; a
+// relies on. Badger's limit is about 15% of MemTableSize in bytes (≈4.8 MiB
+// with the 32 MiB default) and a proportional number of entries; a
 // Cardano block (≤ 90 KB) stays far below it. Raise Options.MemTableSize if
 // this ever fires.
 var ErrBlockTooBig = errors.New("block writes exceed one badger transaction")
@@ -48,7 +52,7 @@ type Options struct {
 	// without it).
 	SyncWrites bool
 	// MemTableSize overrides Badger's memtable size, which also bounds
-	// one transaction (see ErrBlockTooBig). Zero keeps Badger's default.
+	// one transaction (see ErrBlockTooBig). Zero means 32 MiB.
 	MemTableSize int64
 	// Logger receives the store's and Badger's logs.
 	Logger zerolog.Logger
@@ -92,7 +96,15 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithSyncWrites(opts.SyncWrites).
 		WithInMemory(opts.InMemory).
 		WithNumCompactors(2).
-		WithNumGoroutines(2)
+		WithNumGoroutines(2).
+		// A small footprint over peak write speed: the index is small and
+		// written in block-sized transactions, so two memtables, a 32 MiB
+		// block cache and 128 MiB value-log files (mapped, so they count
+		// towards RSS when read) are plenty.
+		WithMemTableSize(defaultMemTableSize).
+		WithNumMemtables(2).
+		WithBlockCacheSize(32 << 20).
+		WithValueLogFileSize(128 << 20)
 	if opts.InMemory {
 		bo.Dir, bo.ValueDir = "", ""
 	}

@@ -21,6 +21,7 @@ import (
 // any network. It is immutable and safe for concurrent use.
 type Extractor struct {
 	semantics map[registry.ScriptHash]scriptSet
+	reg       *registry.Registry
 }
 
 type scriptSet struct {
@@ -30,7 +31,7 @@ type scriptSet struct {
 
 // New returns an Extractor for the script sets of reg.
 func New(reg *registry.Registry) *Extractor {
-	x := &Extractor{semantics: map[registry.ScriptHash]scriptSet{}}
+	x := &Extractor{semantics: map[registry.ScriptHash]scriptSet{}, reg: reg}
 	for _, s := range reg.Sets() {
 		x.semantics[s.Semantics.Hash] = scriptSet{version: s.Version, semantics: s.Semantics.Hash, payout: s.Payout.Hash}
 	}

@@ -9,10 +9,12 @@
 // store's points after a reconnection or a restart, so nothing is skipped and
 // nothing is applied twice.
 //
-// Future work: a byte-level pre-filter on the raw block CBOR (script hashes,
-// reference-script transaction ids, ids of tracked outputs) would let blocks
-// that cannot hold a Marlowe step skip the full decode; today every block is
-// decoded.
+// A byte-level pre-filter (extract.Filter) reads each block's raw CBOR
+// once and lets only blocks that can hold a Marlowe step reach the full
+// decode; the others are applied as empty blocks straight from their
+// header. The filter's set of tracked transaction ids follows the store:
+// loaded from it on first use, updated with every decoded block's deltas,
+// and reloaded after a rollback or a failure.
 package indexer
 
 import (
@@ -53,6 +55,10 @@ type Options struct {
 	// see the tip without delay. Uncommitted blocks are lost on a crash
 	// and simply fetched again. Zero or 1: one transaction per block.
 	BatchBlocks int
+	// DecodeAll turns the pre-filter off: every block is decoded (a
+	// baseline for benchmarks, and a check that the filter changes
+	// nothing).
+	DecodeAll bool
 }
 
 // Indexer is the n2c.Consumer that indexes Marlowe steps into a kv.Store.
@@ -65,6 +71,12 @@ type Indexer struct {
 	log    zerolog.Logger
 	recent int
 	batch  int
+
+	// filter is nil with DecodeAll; filterStale asks for a reload from
+	// the store before the next block. Guarded by mu.
+	filter      *extract.Filter
+	filterStale bool
+	stats       Stats
 
 	// mu guards the batch: the follower calls sequentially, but Flush
 	// may come from the goroutine shutting down.
@@ -95,8 +107,12 @@ func New(store *kv.Store, x *extract.Extractor, opts Options) (*Indexer, error) 
 	if opts.BatchBlocks < 0 {
 		return nil, fmt.Errorf("indexer: BatchBlocks %d is negative", opts.BatchBlocks)
 	}
-	return &Indexer{store: store, x: x, log: opts.Logger, recent: opts.RecentPoints,
-		batch: max(opts.BatchBlocks, 1)}, nil
+	ix := &Indexer{store: store, x: x, log: opts.Logger, recent: opts.RecentPoints,
+		batch: max(opts.BatchBlocks, 1)}
+	if !opts.DecodeAll {
+		ix.filter, ix.filterStale = x.NewFilter(), true
+	}
+	return ix, nil
 }
 
 // IntersectPoints offers the store's tip and the retained blocks below it,
@@ -165,6 +181,11 @@ func (ix *Indexer) RollForward(_ context.Context, b chain.Block) error {
 		return fmt.Errorf("indexer: block %s #%d (parent %s) does not extend the stored tip %s #%d",
 			b.Point, b.Number, b.Prev, tip.Point(), tip.Number)
 	}
+	ix.stats.Blocks++
+	if !ix.mayHoldStep(b) {
+		return ix.commit(b, extract.BlockEvents{Header: extract.BlockHeader{Slot: b.Point.Slot, Hash: b.Point.Hash, Number: b.Number}})
+	}
+	ix.stats.Decoded++
 	blk, err := b.Decode()
 	if err != nil {
 		return fmt.Errorf("indexer: block %s #%d: decode: %w", b.Point, b.Number, err)
@@ -185,11 +206,54 @@ func (ix *Indexer) RollForward(_ context.Context, b chain.Block) error {
 			b.Point, b.Number, ev.Header.Slot, ev.Header.Hash)
 	}
 	ix.logDiagnostics(b, &ev)
+	return ix.commit(b, ev)
+}
+
+// mayHoldStep asks the pre-filter, reloading its tracked set first when
+// stale. A failed reload decodes the block: the filter only saves work.
+func (ix *Indexer) mayHoldStep(b chain.Block) bool {
+	if ix.filter == nil {
+		return true
+	}
+	if ix.filterStale {
+		if len(ix.pending) > 0 {
+			// The tracked set is the store's plus the pending deltas;
+			// committing first keeps one source of truth.
+			if err := ix.flushLocked(); err != nil {
+				return true
+			}
+		}
+		if err := ix.filter.Reset(ix.store.TrackedRefs); err != nil {
+			ix.log.Warn().Err(err).Msg("pre-filter reload failed; decoding the block")
+			return true
+		}
+		ix.filterStale = false
+	}
+	return ix.filter.MayHoldStep(b.CBOR)
+}
+
+// commit applies a block's events: at once, or into the pending batch.
+// Any failure marks the filter stale, since its deltas may then be ahead
+// of the store.
+func (ix *Indexer) commit(b chain.Block, ev extract.BlockEvents) (err error) {
+	defer func() {
+		if err != nil {
+			ix.filterStale = true
+		}
+	}()
+	if ix.filter != nil && !ix.filterStale {
+		for i := range ev.Txs {
+			ix.filter.Apply(ev.Txs[i].Delta())
+		}
+	}
 	if ix.batch <= 1 {
 		if err := ix.store.ApplyBlock(b.Point, b.Number, ev); err != nil {
 			return fmt.Errorf("indexer: %w", err)
 		}
 		return nil
+	}
+	if ix.overlay == nil {
+		ix.overlay = extract.NewMemUTxO(ix.store)
 	}
 	for i := range ev.Txs {
 		ix.overlay.Apply(ev.Txs[i].Delta())
@@ -202,6 +266,19 @@ func (ix *Indexer) RollForward(_ context.Context, b chain.Block) error {
 		return ix.flushLocked()
 	}
 	return nil
+}
+
+// Stats counts the blocks an Indexer was given and how many of them the
+// pre-filter let through to the full decode.
+type Stats struct {
+	Blocks, Decoded uint64
+}
+
+// Stats returns the counts so far.
+func (ix *Indexer) Stats() Stats {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.stats
 }
 
 // Flush commits the blocks held for batching. Call it when stopping the
@@ -221,6 +298,7 @@ func (ix *Indexer) flushLocked() error {
 	// block boundary (Tip tells) and the follower stops.
 	ix.pending, ix.overlay = nil, nil
 	if err := ix.store.ApplyBlocks(blocks); err != nil {
+		ix.filterStale = true
 		return fmt.Errorf("indexer: %w", err)
 	}
 	return nil
@@ -258,6 +336,11 @@ func (ix *Indexer) RollBackward(_ context.Context, p chain.Point) error {
 	// keeps one path for rollbacks (the journal).
 	if err := ix.flushLocked(); err != nil {
 		return err
+	}
+	if tip, ok, err := ix.store.Tip(); err != nil || !ok || tip.Point() != p {
+		// Anything but the no-op rollback to the tip may change the
+		// tracked outputs.
+		ix.filterStale = true
 	}
 	if err := ix.store.RollBack(p); err != nil {
 		return fmt.Errorf("indexer: %w", err)

@@ -722,3 +722,55 @@ func TestBatchDirect(t *testing.T) {
 		t.Fatalf("%d rejected creations logged, want at least 2:\n%s", n, logs.String())
 	}
 }
+
+// TestPreFilter: on a mostly non-Marlowe chain with rollbacks, the
+// pre-filter sends only a small share of blocks to the decoder — every
+// block with a Marlowe event among them — and the store equals the
+// decode-everything one, batched or not.
+func TestPreFilter(t *testing.T) {
+	c := generate(t, chaingen.Config{Seed: 81, Blocks: 1500, Contracts: 25, MarloweFraction: 0.05,
+		FillerTxs: 6, MalformedCreates: 3})
+	fork := generate(t, chaingen.Config{Seed: 81, Blocks: 1500, Contracts: 25, MarloweFraction: 0.05,
+		FillerTxs: 6, MalformedCreates: 3, Fork: &chaingen.Fork{At: 1200, Seed: 5}})
+	marlowe := 0
+	for i := range c.Truth {
+		if !c.Truth[i].Empty() {
+			marlowe++
+		}
+	}
+	for _, batch := range []int{1, 64} {
+		t.Run(fmt.Sprintf("batch=%d", batch), func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, "", 0)
+			defer s.Close()
+			ix, err := indexer.New(s, extract.New(registry.New()), indexer.Options{BatchBlocks: batch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			feed := func(blocks []chain.Block) {
+				t.Helper()
+				for _, b := range blocks {
+					if err := ix.RollForward(ctx, b); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			feed(c.Blocks)
+			st := ix.Stats()
+			if st.Blocks != uint64(len(c.Blocks)) || st.Decoded < uint64(marlowe) || st.Decoded > st.Blocks/5 {
+				t.Fatalf("decoded %d of %d blocks; %d hold Marlowe events", st.Decoded, st.Blocks, marlowe)
+			}
+			assertSameAsScratch(t, s, c.Blocks, c)
+			// Switch to the fork: the rollback reloads the filter's set.
+			if err := ix.RollBackward(ctx, c.Blocks[1199].Point); err != nil {
+				t.Fatal(err)
+			}
+			feed(fork.Blocks[1200:])
+			if err := ix.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			assertSameAsScratch(t, s, fork.Blocks, c, fork)
+			checkTruth(t, s, fork)
+		})
+	}
+}
