@@ -1,0 +1,189 @@
+// Package devnet runs an in-process chain for trying marlowe-lite without a
+// cardano-node: the fake node (node/fakenode) serving a generated history of
+// Marlowe contracts (node/chaingen), then growing by one block per
+// interval, so that the whole system — follower, index, protocol server —
+// runs live with one command.
+//
+// The chain is deterministic for a seed: the history and every later block
+// are the same on every run, only their release times differ. A store kept
+// from an earlier run therefore stays on the devnet's chain; Start releases
+// blocks up to a given height at once so that such a store intersects.
+package devnet
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
+	"github.com/marlowe-lite/marlowe-lite/node/chain"
+	"github.com/marlowe-lite/marlowe-lite/node/chaingen"
+	"github.com/marlowe-lite/marlowe-lite/node/fakenode"
+)
+
+// Defaults of Config.
+const (
+	DefaultContracts = 200
+	DefaultBlocks    = 2000
+	DefaultInterval  = time.Second
+	// DefaultMagic is the devnet's network magic (a private testnet).
+	DefaultMagic uint32 = 42
+	// chunkBlocks is how many future blocks are generated at a time.
+	chunkBlocks = 600
+)
+
+// Config configures a devnet. Zero fields take the defaults.
+type Config struct {
+	// Seed drives the generator.
+	Seed uint64
+	// Contracts and Blocks size the history served from the start.
+	Contracts, Blocks int
+	// Interval is the time between new blocks after the history;
+	// negative stops growth (the history only).
+	Interval time.Duration
+	// Magic is the handshake magic.
+	Magic uint32
+	// ReleaseTo releases blocks up to this block number at start, beyond
+	// the history when needed (a store kept from an earlier run).
+	ReleaseTo uint64
+	Logger    zerolog.Logger
+}
+
+// Network is the address network of the generated transactions (testnet
+// addresses; the registry's preprod reference scripts).
+const Network = registry.Preprod
+
+// Devnet is a running devnet.
+type Devnet struct {
+	cfg  Config
+	node *fakenode.Node
+	log  zerolog.Logger
+
+	mu      sync.Mutex
+	future  []chain.Block
+	chunk   uint64
+	last    chain.Block
+	stop    chan struct{}
+	stopped sync.WaitGroup
+}
+
+// Start generates the history and serves it on a unix socket at socket;
+// blocks then grow every Interval until Close or ctx ends.
+func Start(ctx context.Context, cfg Config, socket string) (*Devnet, error) {
+	if cfg.Contracts == 0 {
+		cfg.Contracts = DefaultContracts
+	}
+	if cfg.Blocks == 0 {
+		cfg.Blocks = DefaultBlocks
+	}
+	if cfg.Interval == 0 {
+		cfg.Interval = DefaultInterval
+	}
+	if cfg.Magic == 0 {
+		cfg.Magic = DefaultMagic
+	}
+	if cfg.Contracts < 0 || cfg.Blocks <= 0 {
+		return nil, fmt.Errorf("devnet: %d contracts over %d blocks", cfg.Contracts, cfg.Blocks)
+	}
+	began := time.Now()
+	hist, err := chaingen.Generate(chaingen.Config{Seed: cfg.Seed, Blocks: cfg.Blocks, Contracts: cfg.Contracts,
+		FillerTxs: 2, MalformedCreates: 1, Network: Network})
+	if err != nil {
+		return nil, fmt.Errorf("devnet: generate history: %w", err)
+	}
+	node, err := fakenode.New(fakenode.Config{Magic: cfg.Magic, Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("devnet: %w", err)
+	}
+	d := &Devnet{cfg: cfg, node: node, log: cfg.Logger.With().Str("component", "devnet").Logger(),
+		stop: make(chan struct{}), last: hist.Blocks[len(hist.Blocks)-1]}
+	if err := node.Append(hist.Blocks...); err != nil {
+		node.Close()
+		return nil, fmt.Errorf("devnet: %w", err)
+	}
+	for d.last.Number < cfg.ReleaseTo {
+		if _, err := d.release(); err != nil {
+			node.Close()
+			return nil, err
+		}
+	}
+	if err := node.ListenUnix(socket); err != nil {
+		node.Close()
+		return nil, fmt.Errorf("devnet: %w", err)
+	}
+	d.log.Info().Int("contracts", hist.Stats.Created).Int("blocks", len(hist.Blocks)).
+		Uint64("tip", d.last.Number).Str("socket", socket).Dur("generated_in", time.Since(began)).
+		Msg("devnet history ready")
+	if cfg.Interval > 0 {
+		d.stopped.Add(1)
+		go d.grow(ctx)
+	}
+	return d, nil
+}
+
+// Magic is the devnet's network magic.
+func (d *Devnet) Magic() uint32 { return d.cfg.Magic }
+
+// Node is the fake node serving the devnet (tests inject forks through it).
+func (d *Devnet) Node() *fakenode.Node { return d.node }
+
+// Close stops growth and the node.
+func (d *Devnet) Close() error {
+	d.mu.Lock()
+	select {
+	case <-d.stop:
+	default:
+		close(d.stop)
+	}
+	d.mu.Unlock()
+	d.stopped.Wait()
+	return d.node.Close()
+}
+
+func (d *Devnet) grow(ctx context.Context) {
+	defer d.stopped.Done()
+	t := time.NewTicker(d.cfg.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.stop:
+			return
+		case <-t.C:
+			b, err := d.release()
+			if err != nil {
+				d.log.Error().Err(err).Msg("devnet stops growing")
+				return
+			}
+			d.log.Debug().Uint64("block", b.Number).Uint64("slot", b.Point.Slot).Msg("new block")
+		}
+	}
+}
+
+// release appends the next block, generating a new chunk when needed.
+func (d *Devnet) release() (chain.Block, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.future) == 0 {
+		d.chunk++
+		contracts := max(1, d.cfg.Contracts*chunkBlocks/d.cfg.Blocks)
+		c, err := chaingen.Generate(chaingen.Config{Seed: d.cfg.Seed + d.chunk<<32, Blocks: chunkBlocks,
+			Contracts: contracts, FillerTxs: 2, Network: Network,
+			Parent:    &chaingen.Parent{Hash: d.last.Point.Hash, Number: d.last.Number},
+			StartSlot: d.last.Point.Slot + 20})
+		if err != nil {
+			return chain.Block{}, fmt.Errorf("devnet: generate chunk %d: %w", d.chunk, err)
+		}
+		d.future = c.Blocks
+	}
+	b := d.future[0]
+	if err := d.node.Append(b); err != nil {
+		return chain.Block{}, fmt.Errorf("devnet: %w", err)
+	}
+	d.future, d.last = d.future[1:], b
+	return b, nil
+}
