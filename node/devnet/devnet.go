@@ -12,6 +12,7 @@ package devnet
 
 import (
 	"context"
+	"math/big"
 	"fmt"
 	"sync"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 	"github.com/marlowe-lite/marlowe-lite/node/chaingen"
 	"github.com/marlowe-lite/marlowe-lite/node/fakenode"
+	"github.com/marlowe-lite/marlowe-lite/node/slottime"
 )
 
 // Defaults of Config.
@@ -50,6 +52,17 @@ type Config struct {
 	// the history when needed (a store kept from an earlier run).
 	ReleaseTo uint64
 	Logger    zerolog.Logger
+}
+
+// SystemStart and Eras are the devnet's time: one era of 1 s slots from
+// the system start, unbounded, the schedule the generator's validity
+// intervals follow (mainnet's Shelley-onwards slot times).
+var SystemStart = time.UnixMilli(1_591_566_291_000).UTC()
+
+// Eras returns the devnet's era history.
+func Eras() []slottime.Era {
+	return []slottime.Era{{Start: slottime.Bound{Time: new(big.Int)}, EpochLength: 432_000, SlotLengthMs: 1000,
+		SafeZone: 129_600, GenesisWindow: 36_000}}
 }
 
 // Network is the address network of the generated transactions (testnet
@@ -94,7 +107,8 @@ func Start(ctx context.Context, cfg Config, socket string) (*Devnet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("devnet: generate history: %w", err)
 	}
-	node, err := fakenode.New(fakenode.Config{Magic: cfg.Magic, Logger: cfg.Logger})
+	node, err := fakenode.New(fakenode.Config{Magic: cfg.Magic, Logger: cfg.Logger,
+		SystemStart: SystemStart, Eras: Eras()})
 	if err != nil {
 		return nil, fmt.Errorf("devnet: %w", err)
 	}

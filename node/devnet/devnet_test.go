@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
+	"github.com/marlowe-lite/marlowe-lite/node/n2c"
 )
 
 func socket(t *testing.T) string {
@@ -97,5 +98,29 @@ func TestTicker(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	if _, err := Start(context.Background(), Config{Blocks: -1}, socket(t)); err == nil {
 		t.Fatal("negative block count accepted")
+	}
+}
+
+// TestClock: the node's era history, as a client reads it, puts the
+// generator's slots at the times its validity intervals assume.
+func TestClock(t *testing.T) {
+	sock := socket(t)
+	d, err := Start(context.Background(), Config{Seed: 5, Contracts: 2, Blocks: 20, Interval: -1}, sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cl, err := n2c.NewClient(n2c.Config{Magic: d.Magic(), Address: sock, HandshakeTimeout: 5 * time.Second, QueryTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	c, err := cl.SlotConverter(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := c.SlotToPOSIXMillis(140_000_000)
+	if err != nil || ms.Int64() != 1_591_566_291_000+140_000_000*1000 {
+		t.Fatalf("slot 140,000,000 at %v ms (%v)", ms, err)
 	}
 }
