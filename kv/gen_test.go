@@ -268,6 +268,9 @@ func nextBlock(t testing.TB, rng *rand.Rand, st *genState, prev BlockRef) genBlo
 type dump struct {
 	keys, vals   [][]byte
 	jkeys, jvals [][]byte
+	// rkeys are the rollback records (bookkeeping of past rollbacks, in
+	// no fresh store).
+	rkeys [][]byte
 }
 
 func dumpStore(t testing.TB, s *Store) dump {
@@ -281,6 +284,10 @@ func dumpStore(t testing.TB, s *Store) dump {
 			v, err := it.Item().ValueCopy(nil)
 			if err != nil {
 				return err
+			}
+			if k[0] == pRolledBack {
+				d.rkeys = append(d.rkeys, k)
+				continue
 			}
 			if k[0] == pJournal || k[0] == pJournalNumber {
 				d.jkeys, d.jvals = append(d.jkeys, k), append(d.jvals, v)

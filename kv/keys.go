@@ -30,11 +30,31 @@ import (
 //	0x0A    currency(len) role(len) status(1) payoutRef  -               index: payouts by role token and status
 //	0x0B    ref                                          extract.Entry   tracked unspent outputs: the UTxO the recogniser reads
 //	0x0C    slot(8)                                      BlockActivity   blocks with Marlowe steps and their contracts, for bulk sync
+//	0x0D    slot(8) contractID                           address bytes   contracts in creation order (slot, then ContractID), the order of query listings, with the creation output's address
+//	0x0E    tag(len) slot(8) contractID                  -               index: metadata tag → contracts in creation order
+//	0x0F    currency(len) slot(8) contractID             -               index: roles currency → contracts in creation order
+//	0x10    party(len) slot(8) contractID                -               index: address party → contracts in creation order (slot of the creation)
+//	0x11    currency(len) role(len) slot(8) contractID   -               index: role-token party → contracts in creation order
+//	0x12    status(1) slot(8) payoutRef                  -               index: payouts by status in chain order (slot of the paying tx, then ref)
+//	0x13    slot(8) txID(32)                             WithdrawalTx    withdrawal transactions in chain order, with the payouts each spent
+//	0x14    txID(32)                                     key bytes       withdrawal by transaction id: its 0x13 key
+//	0x15    currency(len) slot(8) txID(32)               -               index: withdrawals by roles currency of a spent payout, chain order
+//	0x16    txID(32)                                     key bytes       apply-inputs transaction id → its 0x03 step key
+//	0x17    contractID                                   -               index: closed contracts (an apply step left no continuing output)
+//	0x1F    index prefix                                 uint64 BE       number of keys under that prefix of a counted index (0x0D–0x13, 0x15)
+//	0x20    hash(32)                                     contract CBOR   object store (objects.go; never journalled): a contract by its hash, Plutus-data CBOR
+//	0x21    hash(32)                                     32-byte hashes  object store: its adjacency, the merkleized continuations it names
+//	0x22    hash(32)                                     unix ms (8)     object store: its lease, kept by GC until then
+//	0x28    (none)                                       owner id        object store: the Objects instance that owns the staging rows
+//	0x29    session(8)                                   unix ms (8)     object store: commit in progress, completed at the next start
+//	0x2A    session(8) seq(8)                            stagedRecord    object store: staged contract of an open session, dropped at start
 //	0xF0    slot(8)                                      journalRecord   rollback journal: the inverse of a block's writes
 //	0xF1    blockNumber(8)                               slot(8)         journal by number: pruning finds due entries without a scan
+//	0xF2    slot(8) hash(32)                             rollbackRecord  where a rollback went from each block it undid (rollbacks.go); not journalled
 //
-// Everything but 0x00, 0xF0 and 0xF1 is the logical index, and every write
-// to it is journalled (the tip included, so that undoing a block restores
+// Everything but 0x00, 0xF0–0xF2 and the contract store (0x20–0x2F, not
+// chain data: never journalled, never rolled back) is the logical index,
+// and every write to it is journalled (the tip included, so that undoing a block restores
 // the previous chain point); the journal keeps the last k+1 blocks.
 const (
 	pFormat        byte = 0x00
@@ -50,8 +70,21 @@ const (
 	pPayoutByToken byte = 0x0A
 	pUTxO          byte = 0x0B
 	pActivity      byte = 0x0C
+	pCreated       byte = 0x0D
+	pTagOrder      byte = 0x0E
+	pCurOrder      byte = 0x0F
+	pAddrOrder     byte = 0x10
+	pRoleOrder     byte = 0x11
+	pPayoutOrder   byte = 0x12
+	pWithdrawal    byte = 0x13
+	pWithdrawalTx  byte = 0x14
+	pWithdrawalCur byte = 0x15
+	pApplyTx       byte = 0x16
+	pClosed        byte = 0x17
+	pCount         byte = 0x1F
 	pJournal       byte = 0xF0
 	pJournalNumber byte = 0xF1
+	pRolledBack    byte = 0xF2
 )
 
 // refSize is the encoded size of a TxOutRef.

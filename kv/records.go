@@ -12,7 +12,7 @@ import (
 )
 
 // formatVersion is the on-disk layout version; Open refuses another one.
-const formatVersion uint64 = 1
+const formatVersion uint64 = 2
 
 // BlockRef identifies a block: its chain point and block number.
 type BlockRef struct {
@@ -143,6 +143,16 @@ type ActivityTx struct {
 type BlockActivity struct {
 	Block BlockRef
 	Txs   []ActivityTx
+}
+
+// WithdrawalTx is one transaction that withdrew payouts, of one or more
+// contracts: the unit of the withdrawal listings.
+type WithdrawalTx struct {
+	Block   BlockRef
+	TxIndex uint32
+	TxID    registry.TxID
+	// Payouts are the payouts it spent, in TxOutRef order.
+	Payouts []extract.TxOutRef
 }
 
 // undoRecord is the inverse of one key's writes in a block: its value

@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
@@ -114,6 +117,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		bo = bo.WithMemTableSize(opts.MemTableSize).
 			WithValueThreshold(min(bo.ValueThreshold, opts.MemTableSize/10))
 	}
+	if !opts.InMemory {
+		if err := removeEmptyMemtables(dir); err != nil {
+			return nil, fmt.Errorf("open badger store %q: %w", dir, err)
+		}
+	}
 	db, err := badger.Open(bo)
 	if err != nil {
 		return nil, fmt.Errorf("open badger store %q: %w", dir, err)
@@ -129,6 +137,35 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, errors.Join(err, db.Close())
 	}
 	return s, nil
+}
+
+// removeEmptyMemtables deletes zero-length memtable files. A crash between
+// Badger creating a memtable file and its first write leaves one, on which
+// badger.Open fails ("Create a new file", Badger issue #2207). Such a file
+// holds no entry, so removing it loses nothing and Badger starts a fresh one.
+func removeEmptyMemtables(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".mem" {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		if info.Size() == 0 {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("remove empty memtable file: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Store) checkFormat() error {
@@ -425,9 +462,10 @@ func (s *Store) RollBack(point chain.Point) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var plan []uint64
+	var target rollbackRecord
 	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
-		plan, err = s.rollbackPlan(txn, point)
+		plan, target, err = s.rollbackPlan(txn, point)
 		return err
 	})
 	if err != nil {
@@ -439,8 +477,15 @@ func (s *Store) RollBack(point chain.Point) error {
 		// fails and the store stops at an intermediate block.
 		defer s.notify()
 	}
-	for _, slot := range plan {
-		if err := s.db.Update(func(txn *badger.Txn) error { return s.undoBlock(txn, slot) }); err != nil {
+	for i, slot := range plan {
+		if err := s.db.Update(func(txn *badger.Txn) error {
+			if i == 0 {
+				if err := s.pruneRollbacks(txn); err != nil {
+					return err
+				}
+			}
+			return s.undoBlock(txn, slot, target)
+		}); err != nil {
 			return fmt.Errorf("roll back to %s: undo block at slot %d: %w", point, slot, err)
 		}
 	}
@@ -452,22 +497,22 @@ func (s *Store) RollBack(point chain.Point) error {
 
 // rollbackPlan returns the slots of the journal entries to undo, newest
 // first, after checking that point is reachable.
-func (s *Store) rollbackPlan(txn *badger.Txn, point chain.Point) ([]uint64, error) {
+func (s *Store) rollbackPlan(txn *badger.Txn, point chain.Point) ([]uint64, rollbackRecord, error) {
 	tip, ok, err := s.readTip(txn)
 	if err != nil {
-		return nil, err
+		return nil, rollbackRecord{}, err
 	}
 	if !ok {
 		if point.IsOrigin() {
-			return nil, nil
+			return nil, rollbackRecord{}, nil
 		}
-		return nil, fmt.Errorf("%w: the store is at the origin", ErrNotOnChain)
+		return nil, rollbackRecord{}, fmt.Errorf("%w: the store is at the origin", ErrNotOnChain)
 	}
 	if tip.Point() == point {
-		return nil, nil
+		return nil, rollbackRecord{}, nil
 	}
 	if !point.IsOrigin() && point.Slot >= tip.Slot {
-		return nil, fmt.Errorf("%w: tip is %s", ErrNotOnChain, tip.Point())
+		return nil, rollbackRecord{}, fmt.Errorf("%w: tip is %s", ErrNotOnChain, tip.Point())
 	}
 	it := txn.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: []byte{pJournal}})
 	defer it.Close()
@@ -476,32 +521,32 @@ func (s *Store) rollbackPlan(txn *badger.Txn, point chain.Point) ([]uint64, erro
 	for it.Seek(journalKey(tip.Slot)); it.Valid(); it.Next() {
 		var j journalRecord
 		if err := it.Item().Value(func(b []byte) error { return s.codec.unmarshal("journal", b, &j) }); err != nil {
-			return nil, err
+			return nil, rollbackRecord{}, err
 		}
 		if j.Block.Point() != expect {
-			return nil, fmt.Errorf("journal corrupt: entry %s where %s was expected", j.Block.Point(), expect)
+			return nil, rollbackRecord{}, fmt.Errorf("journal corrupt: entry %s where %s was expected", j.Block.Point(), expect)
 		}
 		plan = append(plan, j.Block.Slot)
 		if !j.HasPrev {
 			if point.IsOrigin() {
-				return plan, nil
+				return plan, rollbackRecord{}, nil
 			}
-			return nil, fmt.Errorf("%w: reached the origin", ErrNotOnChain)
+			return nil, rollbackRecord{}, fmt.Errorf("%w: reached the origin", ErrNotOnChain)
 		}
 		switch {
 		case j.Prev.Point() == point:
-			return plan, nil
+			return plan, rollbackRecord{HasTarget: true, Target: j.Prev}, nil
 		case !point.IsOrigin() && j.Prev.Slot < point.Slot:
-			return nil, fmt.Errorf("%w: the block at slot %d is %s", ErrNotOnChain, j.Block.Slot, j.Block.Point())
+			return nil, rollbackRecord{}, fmt.Errorf("%w: the block at slot %d is %s", ErrNotOnChain, j.Block.Slot, j.Block.Point())
 		case !point.IsOrigin() && j.Prev.Slot == point.Slot:
-			return nil, fmt.Errorf("%w: slot %d holds block %s", ErrNotOnChain, point.Slot, j.Prev.Point())
+			return nil, rollbackRecord{}, fmt.Errorf("%w: slot %d holds block %s", ErrNotOnChain, point.Slot, j.Prev.Point())
 		}
 		expect = j.Prev.Point()
 	}
-	return nil, fmt.Errorf("%w: oldest retained block is %s", ErrBeyondWindow, expect)
+	return nil, rollbackRecord{}, fmt.Errorf("%w: oldest retained block is %s", ErrBeyondWindow, expect)
 }
 
-func (s *Store) undoBlock(txn *badger.Txn, slot uint64) error {
+func (s *Store) undoBlock(txn *badger.Txn, slot uint64, target rollbackRecord) error {
 	var j journalRecord
 	ok, err := s.get(txn, journalKey(slot), "journal", &j)
 	if err != nil {
@@ -523,6 +568,13 @@ func (s *Store) undoBlock(txn *badger.Txn, slot uint64) error {
 	}
 	if err := txn.Delete(journalKey(slot)); err != nil {
 		return fmt.Errorf("delete journal entry: %w", err)
+	}
+	rec, err := s.codec.marshal("rollback record", target)
+	if err != nil {
+		return err
+	}
+	if err := txn.Set(rollbackKey(j.Block.Slot, j.Block.Hash), rec); err != nil {
+		return fmt.Errorf("record rollback: %w", err)
 	}
 	if err := txn.Delete(journalNumberKey(j.Block.Number)); err != nil {
 		return fmt.Errorf("delete journal entry: %w", err)

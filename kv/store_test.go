@@ -3,6 +3,8 @@ package kv
 import (
 	"errors"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -542,5 +544,33 @@ func TestCorruptValues(t *testing.T) {
 	}
 	if _, err := Open(dir, Options{MemTableSize: 16 << 20}); err == nil || !strings.Contains(err.Error(), "format") {
 		t.Fatalf("open with a corrupt format key: %v", err)
+	}
+}
+
+// TestOpenAfterEmptyMemtable: a zero-length memtable file, as a crash right
+// after Badger creates one leaves it, does not stop the store from opening
+// with its content intact.
+func TestOpenAfterEmptyMemtable(t *testing.T) {
+	dir := t.TempDir()
+	blocks := genChain(t, rand.New(rand.NewPCG(9, 9)), 20)
+	s, err := Open(dir, Options{SecurityParam: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	applyAll(t, s, blocks)
+	want := dumpStore(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "00099.mem"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir, Options{SecurityParam: 100})
+	if err != nil {
+		t.Fatalf("open with an empty memtable file: %v", err)
+	}
+	defer s.Close()
+	if d := diffIndex(dumpStore(t, s), want); d != "" {
+		t.Fatal(d)
 	}
 }

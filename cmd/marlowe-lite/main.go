@@ -45,6 +45,7 @@ func commands() map[string]command {
 		"conformance": {"check the semantics and codecs against the shared Marlowe material", runConformance},
 		"golden":      {"decode and re-encode a wire-protocol golden file: golden --protocol NAME FILE", runGolden},
 		"version":     {"print the version", runVersion},
+		"serve":       {"follow a node (or --devnet), index Marlowe and serve the Runtime protocol", runServe},
 	}
 }
 

@@ -12,8 +12,8 @@ package devnet
 
 import (
 	"context"
-	"math/big"
 	"fmt"
+	"math/big"
 	"sync"
 	"time"
 
@@ -75,6 +75,9 @@ type Devnet struct {
 	node *fakenode.Node
 	log  zerolog.Logger
 
+	histCfg chaingen.Config
+	history *chaingen.Chain
+
 	mu      sync.Mutex
 	future  []chain.Block
 	chunk   uint64
@@ -102,8 +105,9 @@ func Start(ctx context.Context, cfg Config, socket string) (*Devnet, error) {
 		return nil, fmt.Errorf("devnet: %d contracts over %d blocks", cfg.Contracts, cfg.Blocks)
 	}
 	began := time.Now()
-	hist, err := chaingen.Generate(chaingen.Config{Seed: cfg.Seed, Blocks: cfg.Blocks, Contracts: cfg.Contracts,
-		FillerTxs: 2, MalformedCreates: 1, Network: Network})
+	histCfg := chaingen.Config{Seed: cfg.Seed, Blocks: cfg.Blocks, Contracts: cfg.Contracts,
+		FillerTxs: 2, MalformedCreates: 1, Network: Network}
+	hist, err := chaingen.Generate(histCfg)
 	if err != nil {
 		return nil, fmt.Errorf("devnet: generate history: %w", err)
 	}
@@ -113,7 +117,7 @@ func Start(ctx context.Context, cfg Config, socket string) (*Devnet, error) {
 		return nil, fmt.Errorf("devnet: %w", err)
 	}
 	d := &Devnet{cfg: cfg, node: node, log: cfg.Logger.With().Str("component", "devnet").Logger(),
-		stop: make(chan struct{}), last: hist.Blocks[len(hist.Blocks)-1]}
+		stop: make(chan struct{}), last: hist.Blocks[len(hist.Blocks)-1], histCfg: histCfg, history: hist}
 	if err := node.Append(hist.Blocks...); err != nil {
 		node.Close()
 		return nil, fmt.Errorf("devnet: %w", err)
@@ -129,7 +133,7 @@ func Start(ctx context.Context, cfg Config, socket string) (*Devnet, error) {
 		return nil, fmt.Errorf("devnet: %w", err)
 	}
 	d.log.Info().Int("contracts", hist.Stats.Created).Int("blocks", len(hist.Blocks)).
-		Uint64("tip", d.last.Number).Str("socket", socket).Dur("generated_in", time.Since(began)).
+		Uint64("tip", d.last.Number).Str("socket", socket).Str("generated_in", time.Since(began).Round(time.Millisecond).String()).
 		Msg("devnet history ready")
 	if cfg.Interval > 0 {
 		d.stopped.Add(1)
@@ -143,6 +147,36 @@ func (d *Devnet) Magic() uint32 { return d.cfg.Magic }
 
 // Node is the fake node serving the devnet (tests inject forks through it).
 func (d *Devnet) Node() *fakenode.Node { return d.node }
+
+// History is the generated history with its ground truth (tests).
+func (d *Devnet) History() *chaingen.Chain { return d.history }
+
+// ForkHistory replaces the history from block index at on by a competing
+// branch drawn from seed (chaingen's Fork), as a node switching to a
+// longer fork would: clients past that block are rolled back. Only for a
+// devnet that has not grown beyond its history (Interval < 0); it returns
+// the new branch's chain, ground truth included.
+func (d *Devnet) ForkHistory(at int, seed uint64) (*chaingen.Chain, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.last.Point != d.history.Blocks[len(d.history.Blocks)-1].Point {
+		return nil, fmt.Errorf("devnet: fork: the chain has grown past its history")
+	}
+	if at <= 0 || at >= len(d.history.Blocks) {
+		return nil, fmt.Errorf("devnet: fork at %d outside the history's %d blocks", at, len(d.history.Blocks))
+	}
+	cfg := d.histCfg
+	cfg.Fork = &chaingen.Fork{At: at, Seed: seed}
+	branch, err := chaingen.Generate(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("devnet: fork: %w", err)
+	}
+	if err := d.node.Fork(d.history.Blocks[at-1].Point, branch.Blocks[at:]...); err != nil {
+		return nil, fmt.Errorf("devnet: fork: %w", err)
+	}
+	d.history, d.last = branch, branch.Blocks[len(branch.Blocks)-1]
+	return branch, nil
+}
 
 // Close stops growth and the node.
 func (d *Devnet) Close() error {

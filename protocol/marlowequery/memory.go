@@ -120,8 +120,8 @@ func (m *Memory) Handle(ctx context.Context, req Request) (Result, error) {
 	case ReqWithdrawals:
 		var ws []Withdrawal
 		for _, w := range m.Withdrawals {
-			if matchWithdrawal(r.Filter, w) {
-				ws = append(ws, w)
+			if fw, ok := filterWithdrawal(r.Filter, w); ok {
+				ws = append(ws, fw)
 			}
 		}
 		return Paginate(ws, func(w Withdrawal) types.TxId { return w.WithdrawalTx }, r.Range), nil
@@ -184,18 +184,22 @@ func matchContract(f ContractFilter, c MemoryContract) bool {
 		slices.ContainsFunc(c.PartyAddresses, func(a types.Address) bool { return slices.Contains(f.PartyAddresses, a) })
 }
 
-// matchWithdrawal: a withdrawal matches when it withdrew a payout of one
-// of the role currencies (any withdrawal when the set is empty).
-func matchWithdrawal(f WithdrawalFilter, w Withdrawal) bool {
+// filterWithdrawal applies a withdrawal filter as marlowe-sync does: with
+// role currencies, a withdrawal matches when it withdrew a payout of one of
+// them, and is listed with those payouts only (the query joins payouts to
+// the filter's currencies); with none, every withdrawal matches whole.
+func filterWithdrawal(f WithdrawalFilter, w Withdrawal) (Withdrawal, bool) {
 	if len(f.RoleCurrencies) == 0 {
-		return true
+		return w, true
 	}
-	for _, p := range w.WithdrawnPayouts {
+	out := w
+	out.WithdrawnPayouts = map[types.TxOutRef]PayoutHeader{}
+	for ref, p := range w.WithdrawnPayouts {
 		if slices.Contains(f.RoleCurrencies, p.Role.Policy) {
-			return true
+			out.WithdrawnPayouts[ref] = p
 		}
 	}
-	return false
+	return out, len(out.WithdrawnPayouts) > 0
 }
 
 func matchPayout(f PayoutFilter, p PayoutState) bool {

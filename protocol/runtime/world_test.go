@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -25,6 +24,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/protocol/marlowesync"
 	"github.com/marlowe-lite/marlowe-lite/protocol/object"
 	"github.com/marlowe-lite/marlowe-lite/protocol/runtime"
+	"github.com/marlowe-lite/marlowe-lite/protocol/runtime/runtimetest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/server"
 	"github.com/marlowe-lite/marlowe-lite/protocol/transfer"
 	"github.com/marlowe-lite/marlowe-lite/protocol/txjob"
@@ -198,30 +198,7 @@ func newWorld(tb testing.TB) *world {
 // startServer serves h on an ephemeral 127.0.0.1 port until the test ends,
 // then shuts it down and requires a clean shutdown.
 func startServer(tb testing.TB, h runtime.Handlers, cfg server.Config) string {
-	tb.Helper()
-	srv, err := runtime.NewServer(cfg, h)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ctx, ln) }()
-	tb.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-errc:
-			if err != nil {
-				tb.Errorf("server shutdown: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			tb.Error("server did not shut down")
-		}
-	})
-	return ln.Addr().String()
+	return runtimetest.Serve(tb, h, cfg)
 }
 
 func testCtx(tb testing.TB) context.Context {
