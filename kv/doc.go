@@ -6,8 +6,14 @@
 // contract, payout and foreign outputs the recogniser reads for the next
 // block, and as the read API of the protocol server (contract headers,
 // steps in chain order, contracts by roles currency, party or tag, payouts
-// by contract or role token and status, per-block activity for bulk sync).
-// keys.go documents the key layout in one table.
+// by contract or role token and status, per-block activity for bulk sync;
+// read_query.go adds the MarloweQuery listings — contracts in creation
+// order filtered by tag, roles currency and parties, payouts and
+// withdrawals in chain order, with stored counts — and read_sync.go
+// consistent snapshots for the sync protocols). It also holds, apart from
+// the chain data, the content-addressed contract store (objects.go) and
+// the record of where each rollback went (rollbacks.go). keys.go documents
+// the key layout in one table.
 //
 // # Atomicity
 //
@@ -15,9 +21,9 @@
 // chain point in one Badger transaction (db.Update). Badger's WriteBatch is
 // not used: it commits in several transactions and so is not atomic. If a
 // block's writes do not fit one transaction ApplyBlock fails with
-// ErrBlockTooBig rather than splitting the block; with Badger's default
-// 64 MiB memtable the limit is about 9.6 MiB, two orders of magnitude above
-// a Cardano block's Marlowe writes. ApplyBlocks commits several blocks per
+// ErrBlockTooBig rather than splitting the block; with the store's 32 MiB
+// memtable the limit is about 4.8 MiB, well above a Cardano block's
+// Marlowe writes. ApplyBlocks commits several blocks per
 // transaction (each with its own journal entry, so a crash still leaves
 // the store at a block boundary): a commit costs far more than an empty
 // block's writes, and catch-up is mostly empty blocks.
@@ -38,5 +44,7 @@
 //
 // A committed Badger transaction survives the process being killed (the
 // value log is written before the commit returns); Options.SyncWrites adds
-// an fsync per commit to survive power loss too.
+// an fsync per commit to survive power loss too. Open removes the empty
+// memtable file a kill right after Badger creates one leaves behind, on
+// which Badger itself would refuse to open.
 package kv

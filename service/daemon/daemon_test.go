@@ -13,9 +13,12 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/node/chaingen"
 	"github.com/marlowe-lite/marlowe-lite/node/devnet"
+	"github.com/marlowe-lite/marlowe-lite/protocol/bulksync"
 	"github.com/marlowe-lite/marlowe-lite/protocol/client"
+	"github.com/marlowe-lite/marlowe-lite/protocol/handshake"
 	"github.com/marlowe-lite/marlowe-lite/protocol/headersync"
 	"github.com/marlowe-lite/marlowe-lite/protocol/runtime"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 	"github.com/marlowe-lite/marlowe-lite/service/daemon"
 	"github.com/marlowe-lite/marlowe-lite/service/view"
@@ -200,5 +203,45 @@ func TestNoStartPoint(t *testing.T) {
 	_, err := daemon.Start(context.Background(), daemon.Config{NodeSocket: filepath.Join(t.TempDir(), "none"), Logger: zerolog.New(io.Discard)})
 	if err == nil || !strings.Contains(err.Error(), "--start-point") || !strings.Contains(err.Error(), "--from-origin") {
 		t.Fatalf("err %v, want advice on --start-point and --from-origin", err)
+	}
+}
+
+// TestSlowClientsDoNotHoldBackIndexing: clients that ask and then stop
+// reading, on every sync protocol, do not stop the index from following a
+// growing chain; a stalled client still gets a correct answer when it reads.
+func TestSlowClientsDoNotHoldBackIndexing(t *testing.T) {
+	net := &devnet.Config{Seed: 9, Contracts: 20, Blocks: 300, Interval: 5 * time.Millisecond}
+	d := start(t, daemon.Config{Devnet: net, Port: 0})
+	hist := d.Devnet().History()
+	waitIndexed(t, d, hist.Blocks[len(hist.Blocks)-1].Number)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+
+	// Clients ask for a large batch and do not read the answer until the
+	// index has moved on.
+	var stalled []session.Channel
+	for range 20 {
+		ch, closer, err := runtime.Dial(ctx, d.Addr(), client.Options{}, handshake.RunMarloweBulkSync)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closer.Close()
+		if err := ch.Send(ctx, bulksync.MsgRequestNext{ExtraBlockCount: 255}); err != nil {
+			t.Fatal(err)
+		}
+		stalled = append(stalled, ch)
+	}
+	tip0, _, _ := d.Store().Tip()
+	// The chain grows by 100 blocks and the index follows while those
+	// answers wait in the sockets.
+	waitIndexed(t, d, tip0.Number+100)
+	for _, ch := range stalled {
+		msg, err := ch.Recv(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rf, ok := msg.(bulksync.MsgRollForward); !ok || len(rf.Blocks) == 0 {
+			t.Fatalf("stalled client got %#v", msg)
+		}
 	}
 }
