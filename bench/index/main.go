@@ -8,7 +8,9 @@
 //  2. decode: every block fully decoded and run through the Marlowe
 //     recogniser, nothing written (what an indexer without a pre-filter
 //     pays before its first write);
-//  3. index: marlowe-lite's indexer — pre-filter, decode of the blocks that
+//  3. alone: the indexer fed the same blocks without the network, into a
+//     fresh in-memory store (its CPU cost per block, for reference);
+//  4. index: marlowe-lite's indexer — pre-filter, decode of the blocks that
 //     pass, recognition, Badger commits — over a store already holding the
 //     prefix's contracts.
 //
@@ -30,6 +32,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -55,6 +58,7 @@ type config struct {
 	batch                   int
 	seed                    uint64
 	db                      string
+	heapProfile             string
 }
 
 func main() {
@@ -68,6 +72,7 @@ func main() {
 	flag.IntVar(&c.batch, "batch", 500, "blocks per Badger transaction while catching up")
 	flag.Uint64Var(&c.seed, "seed", 1, "generator seed")
 	flag.StringVar(&c.db, "db", "", "Badger directory (default: a temporary one, removed at exit)")
+	flag.StringVar(&c.heapProfile, "heapprofile", "", "write a heap profile after indexing to this file")
 	flag.Parse()
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/index:", err)
@@ -155,6 +160,14 @@ func run(c config) error {
 	}
 	report("decode", total, bytes, decode)
 
+	// The indexer's own cost, without the network: the mix fed straight
+	// into a fresh in-memory store (no prefix contracts tracked).
+	direct, err := indexAlone(node.Blocks()[1:], x, c.batch)
+	if err != nil {
+		return fmt.Errorf("index alone: %w", err)
+	}
+	report("alone", total, bytes, direct)
+
 	ix, err := indexer.New(store, x, indexer.Options{BatchBlocks: c.batch, Logger: zerolog.Nop()})
 	if err != nil {
 		return err
@@ -189,6 +202,11 @@ func run(c config) error {
 	fmt.Printf("index: pre-filter passed %d of %d blocks to the decoder\n", st.Decoded, st.Blocks)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	if c.heapProfile != "" {
+		if err := writeHeapProfile(c.heapProfile); err != nil {
+			return err
+		}
+	}
 	fmt.Printf("peak RSS while indexing with %d contracts indexed: %.0f MB, of which the fake node's chain in memory %.0f MB (Go heap in use at the end: %.0f MB)\n",
 		c.contracts, peak, mb(bytes), mb(int(ms.HeapInuse)))
 	fmt.Printf("index/delivery=%.2f index/decode=%.2f\n", delivery.Seconds()/index.Seconds(), decode.Seconds()/index.Seconds())
@@ -210,6 +228,21 @@ func indexDirect(store *kv.Store, x *extract.Extractor, blocks []chain.Block, ba
 		}
 	}
 	return ix.Flush()
+}
+
+// indexAlone indexes blocks into a fresh in-memory store with no network
+// and returns the time taken.
+func indexAlone(blocks []chain.Block, x *extract.Extractor, batch int) (time.Duration, error) {
+	mem, err := kv.Open("", kv.Options{InMemory: true})
+	if err != nil {
+		return 0, err
+	}
+	defer mem.Close()
+	began := time.Now()
+	if err := indexDirect(mem, x, blocks, batch); err != nil {
+		return 0, err
+	}
+	return time.Since(began), nil
 }
 
 // measure follows the node from start with consumer until want blocks have
@@ -294,6 +327,19 @@ func report(name string, blocks uint64, bytes int, d time.Duration) {
 }
 
 func mb(n int) float64 { return float64(n) / (1 << 20) }
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
 
 // resetPeakRSS restarts the kernel's peak-RSS counter (Linux), so that the
 // peak reported covers the indexing phase only.

@@ -24,20 +24,23 @@ const stopTimeout = 30 * time.Second
 // logTail is how many of the child's last log lines an error quotes.
 const logTail = 20
 
-// logLine is the part of one of the child's JSON log lines the bench
-// reads (zerolog's field names).
+// logLine is the part of every one of the child's JSON log lines the
+// bench reads (zerolog's field names).
 type logLine struct {
-	Level       string  `json:"level"`
-	Message     string  `json:"message"`
-	Error       string  `json:"error"`
-	Component   string  `json:"component"`
+	Level   string `json:"level"`
+	Message string `json:"message"`
+}
+
+// eventLine is the fields of the lines the bench waits on; each message
+// has its own subset, and the other lines may use the same names with
+// other types.
+type eventLine struct {
 	Addr        string  `json:"addr"`
 	Contracts   int     `json:"contracts"`
 	Blocks      int     `json:"blocks"`
 	Tip         uint64  `json:"tip"`
 	GeneratedIn string  `json:"generated_in"`
 	Block       uint64  `json:"block"`
-	Slot        uint64  `json:"slot"`
 	Percent     float64 `json:"percent"`
 	NodeBlock   uint64  `json:"node_block"`
 	BlocksPerS  float64 `json:"blocks_per_s"`
@@ -73,12 +76,12 @@ type server struct {
 	caughtUp  time.Time
 	caughtCh  chan struct{}
 	caughtBlk uint64
-	progress  func(logLine)
+	progress  func(eventLine)
 }
 
 // startServer starts bin with args, its logs going to logPath; progress
 // is called with every "catching up" line.
-func startServer(bin string, args []string, logPath string, progress func(logLine)) (*server, error) {
+func startServer(bin string, args []string, logPath string, progress func(eventLine)) (*server, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, fmt.Errorf("serve log: %w", err)
@@ -118,13 +121,21 @@ func (s *server) readLogs(r io.Reader) {
 		now := time.Now()
 		var l logLine
 		parsed := json.Unmarshal([]byte(raw), &l) == nil
+		var ev eventLine
+		switch l.Message {
+		case "marlowe-lite started", "devnet history ready", "caught up with the node", "catching up":
+			if err := json.Unmarshal([]byte(raw), &ev); err != nil {
+				parsed = false
+			}
+		}
 		s.mu.Lock()
 		s.tail = append(s.tail, raw)
 		if len(s.tail) > logTail {
 			s.tail = s.tail[len(s.tail)-logTail:]
 		}
 		if !parsed {
-			// A panic or a runtime error prints plain text.
+			// A panic or a runtime error prints plain text; an event line
+			// the bench cannot read would leave it waiting.
 			s.errs = append(s.errs, raw)
 			s.mu.Unlock()
 			continue
@@ -136,24 +147,24 @@ func (s *server) readLogs(r io.Reader) {
 		switch l.Message {
 		case "marlowe-lite started":
 			if s.addr == "" {
-				s.addr = l.Addr
+				s.addr = ev.Addr
 				close(s.addrCh)
 			}
 		case "devnet history ready":
 			if s.hist == nil {
-				d, _ := time.ParseDuration(l.GeneratedIn)
-				s.hist = &history{contracts: l.Contracts, blocks: l.Blocks, tip: l.Tip, generatedIn: d, at: now}
+				d, _ := time.ParseDuration(ev.GeneratedIn)
+				s.hist = &history{contracts: ev.Contracts, blocks: ev.Blocks, tip: ev.Tip, generatedIn: d, at: now}
 				close(s.histCh)
 			}
 		case "caught up with the node":
 			if s.caughtUp.IsZero() {
-				s.caughtUp, s.caughtBlk = now, l.Block
+				s.caughtUp, s.caughtBlk = now, ev.Block
 				close(s.caughtCh)
 			}
 		}
 		s.mu.Unlock()
 		if l.Message == "catching up" && s.progress != nil {
-			s.progress(l)
+			s.progress(ev)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -322,8 +333,37 @@ func readCPU(pid int) (time.Duration, error) {
 	return time.Duration(ticks) * time.Second / clockTicks, nil
 }
 
-// dirSize is the total size of the regular files under dir.
-func dirSize(dir string) (int64, error) {
+// readMachineBusy is the CPU time all processes on the machine have used
+// so far (every state but idle and iowait, summed over CPUs), from the
+// first line of /proc/stat: beside the server's and the clients' own CPU
+// time it shows what other jobs took.
+func readMachineBusy() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, fmt.Errorf("machine cpu time: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 5 || f[0] != "cpu" {
+		return 0, fmt.Errorf("machine cpu time: unexpected first line %q of /proc/stat", line)
+	}
+	var busy int64
+	// user nice system idle iowait irq softirq steal (guest time is
+	// already counted in user).
+	for i, v := range f[1:min(len(f), 9)] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("machine cpu time: %q: %w", line, err)
+		}
+		if i != 3 && i != 4 {
+			busy += n
+		}
+	}
+	return time.Duration(busy) * time.Second / clockTicks, nil
+}
+
+// diskUsage is the disk space the regular files under dir take (du).
+func diskUsage(dir string) (int64, error) {
 	var n int64
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
@@ -333,11 +373,11 @@ func dirSize(dir string) (int64, error) {
 		if err != nil {
 			return err
 		}
-		n += info.Size()
+		n += allocated(info)
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("size of %s: %w", dir, err)
+		return 0, fmt.Errorf("disk usage of %s: %w", dir, err)
 	}
 	return n, nil
 }

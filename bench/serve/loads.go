@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -45,12 +47,16 @@ type loadResult struct {
 	elapsed time.Duration
 	stats   []clientStat
 	// serverCPU and benchCPU are the CPU time the serving process and
-	// this process (the clients) used during the load.
-	serverCPU, benchCPU time.Duration
+	// this process (the clients) used during the load; machineCPU is
+	// what every process on the machine used.
+	serverCPU, benchCPU, machineCPU time.Duration
 	// maxRSS is the largest VmRSS of the serving process sampled during
 	// the load (KiB).
 	maxRSS int64
 }
+
+// cores is CPU time d as a number of cores busy during the load.
+func (r *loadResult) cores(d time.Duration) float64 { return d.Seconds() / r.elapsed.Seconds() }
 
 // perClient is the mean over clients of each client's items per second of
 // its own run time.
@@ -135,6 +141,10 @@ func runLoad(ctx context.Context, srv *server, name string, clients int, dur tim
 	if err != nil {
 		return nil, err
 	}
+	machineCPU0, err := readMachineBusy()
+	if err != nil {
+		return nil, err
+	}
 	stopSampling := make(chan struct{})
 	sampled := make(chan error, 1)
 	go func() {
@@ -196,7 +206,11 @@ func runLoad(ctx context.Context, srv *server, name string, clients int, dur tim
 	if err != nil {
 		return nil, err
 	}
-	res.serverCPU, res.benchCPU = srvCPU1-srvCPU0, benchCPU1-benchCPU0
+	machineCPU1, err := readMachineBusy()
+	if err != nil {
+		return nil, err
+	}
+	res.serverCPU, res.benchCPU, res.machineCPU = srvCPU1-srvCPU0, benchCPU1-benchCPU0, machineCPU1-machineCPU0
 	return res, nil
 }
 
@@ -244,8 +258,8 @@ func headerPass(ctx context.Context, addr string, t *truth, deadline time.Time, 
 					return fmt.Errorf("HeaderSync: more contracts than the %d created", len(t.ids))
 				}
 				if h.ContractId != t.ids[k] || h.BlockHeader != t.created[k] || nx.Block != t.created[k] {
-					return fmt.Errorf("HeaderSync: contract #%d is %v in block %d (message for block %d), want %v in block %d",
-						k, h.ContractId, h.BlockHeader.Block, nx.Block.Block, t.ids[k], t.created[k].Block)
+					return fmt.Errorf("HeaderSync: contract #%d is %s in block %d (message for block %d), want %s in block %d",
+						k, idString(h.ContractId), h.BlockHeader.Block, nx.Block.Block, idString(t.ids[k]), t.created[k].Block)
 				}
 				k++
 			}
@@ -289,7 +303,9 @@ func bulkPass(ctx context.Context, addr string, t *truth, extra uint8, deadline 
 	}
 	defer conn.Close()
 	k := 0
-	tip := types.PointAt(t.tip)
+	// The tip BulkSync reports is the newest block with Marlowe activity,
+	// as the runtime's Marlowe block table holds only those.
+	tip := types.PointAt(t.marlowe[len(t.marlowe)-1].header)
 	for {
 		if time.Now().After(deadline) {
 			return bs.Done(ctx)
@@ -304,7 +320,8 @@ func bulkPass(ctx context.Context, addr string, t *truth, extra uint8, deadline 
 				return fmt.Errorf("BulkSync: %d blocks for extraBlockCount %d", len(nx.Blocks), extra)
 			}
 			if nx.Tip != tip {
-				return fmt.Errorf("BulkSync: tip %v, want block %d", nx.Tip, t.tip.Block)
+				return fmt.Errorf("BulkSync: tip at %s, want the newest block with Marlowe activity, %s",
+					pointString(nx.Tip), pointString(tip))
 			}
 			for _, b := range nx.Blocks {
 				if k >= len(t.marlowe) {
@@ -362,43 +379,44 @@ func followContract(ctx context.Context, addr string, t *truth, k int, st *clien
 	}
 	defer conn.Close()
 	id := t.ids[k]
+	name := idString(id)
 	cr, found, err := ms.FollowContract(ctx, id)
 	if err != nil {
-		return fmt.Errorf("MarloweSync: follow %v: %w", id, err)
+		return fmt.Errorf("MarloweSync: follow %s: %w", name, err)
 	}
 	if !found {
-		return fmt.Errorf("MarloweSync: contract %v (created in block %d) not found", id, t.created[k].Block)
+		return fmt.Errorf("MarloweSync: contract %s (created in block %d) not found", name, t.created[k].Block)
 	}
 	if cr.Block != t.created[k] {
-		return fmt.Errorf("MarloweSync: contract %v found in block %d, created in block %d", id, cr.Block.Block, t.created[k].Block)
+		return fmt.Errorf("MarloweSync: contract %s found in block %d, created in block %d", name, cr.Block.Block, t.created[k].Block)
 	}
 	steps, last, first := 0, cr.Block.Slot, true
 	for {
 		nx, err := ms.RequestNext(ctx)
 		if err != nil {
-			return fmt.Errorf("MarloweSync: %v: request after %d steps: %w", id, steps, err)
+			return fmt.Errorf("MarloweSync: %s: request after %d steps: %w", name, steps, err)
 		}
 		switch nx.Kind {
 		case marlowesync.NextRollForward:
 			// The first steps may be in the creation block itself.
 			if len(nx.Steps) == 0 || nx.Block.Slot < last || (!first && nx.Block.Slot == last) {
-				return fmt.Errorf("MarloweSync: %v: %d steps in block %d (slot %d) after slot %d", id, len(nx.Steps), nx.Block.Block, nx.Block.Slot, last)
+				return fmt.Errorf("MarloweSync: %s: %d steps in block %d (slot %d) after slot %d", name, len(nx.Steps), nx.Block.Block, nx.Block.Slot, last)
 			}
 			steps += len(nx.Steps)
 			last, first = nx.Block.Slot, false
 		case marlowesync.NextWait:
 			if steps != t.steps[k] {
-				return fmt.Errorf("MarloweSync: %v: Wait after %d steps, the chain holds %d", id, steps, t.steps[k])
+				return fmt.Errorf("MarloweSync: %s: Wait after %d steps, the chain holds %d", name, steps, t.steps[k])
 			}
 			if err := ms.Cancel(ctx); err != nil {
-				return fmt.Errorf("MarloweSync: %v: cancel: %w", id, err)
+				return fmt.Errorf("MarloweSync: %s: cancel: %w", name, err)
 			}
 			st.items++
 			st.passes++
 			st.extra += int64(steps)
 			return ms.Done(ctx)
 		default:
-			return fmt.Errorf("MarloweSync: %v: %s after %d steps on a chain that does not change", id, nx.Kind, steps)
+			return fmt.Errorf("MarloweSync: %s: %s after %d steps on a chain that does not change", name, nx.Kind, steps)
 		}
 	}
 }
@@ -449,8 +467,8 @@ func queryPages(ctx context.Context, addr string, t *truth, page int64, deadline
 				want = t.listing[n-1-pos]
 			}
 			if h.ContractId != t.ids[want] || h.BlockHeader != t.created[want] {
-				return fmt.Errorf("MarloweQuery: contract #%d listed %s is %v in block %d, want %v in block %d",
-					pos, dir, h.ContractId, h.BlockHeader.Block, t.ids[want], t.created[want].Block)
+				return fmt.Errorf("MarloweQuery: contract #%d listed %s is %s in block %d, want %s in block %d",
+					pos, dir, idString(h.ContractId), h.BlockHeader.Block, idString(t.ids[want]), t.created[want].Block)
 			}
 			pos++
 		}
@@ -475,6 +493,20 @@ func queryPages(ctx context.Context, addr string, t *truth, page int64, deadline
 	return q.Done(ctx)
 }
 
+// idString is a contract id as the runtime prints it: the transaction id
+// in hex, '#', the output index.
+func idString(id types.ContractId) string {
+	return hex.EncodeToString([]byte(id.TxId)) + "#" + strconv.Itoa(int(id.TxIx))
+}
+
+// pointString is a chain point for messages.
+func pointString(p types.ChainPoint) string {
+	if !p.At {
+		return "Genesis"
+	}
+	return fmt.Sprintf("block %d (slot %d, hash %x)", p.Header.Block, p.Header.Slot, []byte(p.Header.Hash))
+}
+
 // checkStatus asks MarloweQuery for the runtime status: both tips must be
 // the history's last block.
 func checkStatus(ctx context.Context, addr string, t *truth) error {
@@ -489,8 +521,8 @@ func checkStatus(ctx context.Context, addr string, t *truth) error {
 	}
 	want := types.PointAt(t.tip)
 	if st.RuntimeTip != want || st.NodeTip != want || st.RuntimeChainTip != want {
-		return fmt.Errorf("MarloweQuery: status tips runtime %v, runtime chain %v, node %v; want all at block %d",
-			st.RuntimeTip, st.RuntimeChainTip, st.NodeTip, t.tip.Block)
+		return fmt.Errorf("MarloweQuery: status tips runtime %s, runtime chain %s, node %s; want all at block %d",
+			pointString(st.RuntimeTip), pointString(st.RuntimeChainTip), pointString(st.NodeTip), t.tip.Block)
 	}
 	return q.Done(ctx)
 }

@@ -208,7 +208,7 @@ func measure(ctx context.Context, c config, bin, dir string, n int) (_ *report, 
 		"--host", "127.0.0.1", "--port", "0", "--log-format", "json"}
 	logf("starting %s %s", bin, strings.Join(args, " "))
 	var lastProgress time.Time
-	srv, err := startServer(bin, args, filepath.Join(dir, "serve.log"), func(l logLine) {
+	srv, err := startServer(bin, args, filepath.Join(dir, "serve.log"), func(l eventLine) {
 		if time.Since(lastProgress) >= 10*time.Second {
 			lastProgress = time.Now()
 			logf("  catching up: %.1f%% (block %d of %d, %.0f blocks/s)", l.Percent, l.Block, l.NodeBlock, l.BlocksPerS)
@@ -279,19 +279,28 @@ func measure(ctx context.Context, c config, bin, dir string, n int) (_ *report, 
 			r.loads[l.name][clients] = res
 			r.maxLoadRSS = max(r.maxLoadRSS, res.maxRSS)
 			items, passes := res.items()
-			logf("%-12s %2d clients: %d items, %d complete, %.0f/s per client, %.0f/s in all; server CPU %.2f cores, clients %.2f",
+			logf("%-12s %2d clients: %d items, %d complete, %.0f/s per client, %.0f/s in all; CPU cores: server %.2f, clients %.2f, machine %.2f; max VmRSS %s",
 				l.name, clients, items, passes, res.perClient(false), res.total(false),
-				res.serverCPU.Seconds()/res.elapsed.Seconds(), res.benchCPU.Seconds()/res.elapsed.Seconds())
+				res.cores(res.serverCPU), res.cores(res.benchCPU), res.cores(res.machineCPU), mib(res.maxRSS))
 		}
 	}
 	if r.end, err = readMemory(srv.pid); err != nil {
 		return nil, err
 	}
 	logf("serving process after the loads: %s", r.end)
-	if r.dbBytes, err = dirSize(filepath.Join(dir, "db")); err != nil {
+	if err := srv.failure(); err != nil {
 		return nil, err
 	}
-	return r, srv.failure()
+	// Stop it here rather than in the deferred call so that the index is
+	// measured as it stays on disk (memtables flushed, no preallocated
+	// files).
+	if err := srv.stop(); err != nil {
+		return nil, err
+	}
+	if r.dbBytes, err = diskUsage(filepath.Join(dir, "db")); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // referencePasses checks the status and one whole pass of each protocol

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io/fs"
 	"runtime"
 	"syscall"
 )
@@ -15,4 +16,13 @@ func init() { runtime.LockOSThread() }
 // left holding a port and memory on a shared machine.
 func childAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+}
+
+// allocated is the disk space a file takes: its allocated blocks, so that
+// sparse or preallocated files count what they use.
+func allocated(info fs.FileInfo) int64 {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return st.Blocks * 512
+	}
+	return info.Size()
 }

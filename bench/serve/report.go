@@ -47,7 +47,8 @@ func describeMachine() string {
 	fmt.Fprintf(&b, "Machine: %d CPUs (%s)%s, %s/%s, %s; load average at start %s.\n",
 		goruntime.NumCPU(), model, mem, goruntime.GOOS, goruntime.GOARCH, goruntime.Version(), loadAverage())
 	b.WriteString("The clients run in the benchmark process on the same machine as the server and compete with it\n" +
-		"for the CPUs (see the CPU columns); figures are what one machine does for both sides.\n")
+		"for the CPUs (see the CPU columns, which also show what other jobs on the machine took); figures are\n" +
+		"what one machine does for both sides.\n")
 	return b.String()
 }
 
@@ -125,27 +126,28 @@ func (r *report) print(c config) {
 	fmt.Printf("| memory after catch-up (idle) | %s |\n", r.idle)
 	fmt.Printf("| memory after the loads | %s |\n", r.end)
 	fmt.Printf("| largest VmRSS sampled during the loads | %s |\n", mib(r.maxLoadRSS))
-	fmt.Printf("| Badger index on disk | %.1f MiB |\n", float64(r.dbBytes)/(1<<20))
+	fmt.Printf("| Badger index on disk after shutdown (allocated) | %.1f MiB |\n", float64(r.dbBytes)/(1<<20))
 	fmt.Println()
 	fmt.Println("The serving process's memory includes the devnet: the fake node holds the whole generated chain in memory " +
 		"(and the generator's ground truth), which a process following a real node does not.")
 	fmt.Println()
 
-	fmt.Println("| load | clients | wall | items | complete | per client, slowest – fastest /s | server CPU (cores) | clients' CPU (cores) |")
+	fmt.Println("| load | clients | wall | items | complete | per client, slowest – fastest /s | CPU cores: server / clients / whole machine | server's max VmRSS |")
 	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, name := range []string{"HeaderSync", "BulkSync", "MarloweSync", "MarloweQuery"} {
 		for _, n := range cols {
 			l := r.loads[name][n]
 			items, passes := l.items()
 			lo, hi := l.minMaxPerClient()
-			fmt.Printf("| %s | %d | %.1f s | %s | %s | %s – %s | %.2f | %.2f |\n", name, n, l.elapsed.Seconds(), group(items), group(passes),
-				rate(lo), rate(hi), l.serverCPU.Seconds()/l.elapsed.Seconds(), l.benchCPU.Seconds()/l.elapsed.Seconds())
+			fmt.Printf("| %s | %d | %.1f s | %s | %s | %s – %s | %.2f / %.2f / %.2f | %s |\n", name, n, l.elapsed.Seconds(), group(items),
+				group(passes), rate(lo), rate(hi), l.cores(l.serverCPU), l.cores(l.benchCPU), l.cores(l.machineCPU), mib(l.maxRSS))
 		}
 	}
 	fmt.Println()
 	fmt.Println("Items: contracts (HeaderSync, MarloweSync), blocks (BulkSync), headers (MarloweQuery), partial passes included. " +
 		"Complete: passes from Genesis to the first Wait (HeaderSync, BulkSync), contracts followed to their Wait (MarloweSync), " +
-		"whole listings (MarloweQuery). Every answer was checked against the generator's ground truth.")
+		"whole listings (MarloweQuery). Whole machine: CPU time of every process on it, other jobs included, " +
+		fmt.Sprintf("out of %d cores. Every answer was checked against the generator's ground truth.", goruntime.NumCPU()))
 	fmt.Println()
 	fmt.Printf("Reference passes (one client, before the loads): %s. Load average at the end: %s.\n",
 		strings.Join(r.reference, "; "), loadAverage())

@@ -50,6 +50,9 @@ type Output struct {
 	// Legacy writes the pre-Babbage array form [address, value, hash?],
 	// which cannot carry an inline datum.
 	Legacy bool
+	// ScriptRef attaches a Plutus V2 reference script: its once-wrapped
+	// CBOR (the hashed form). Not allowed with Legacy.
+	ScriptRef []byte
 }
 
 // Redeemer is a witness-set redeemer.
@@ -90,6 +93,21 @@ type Tx struct {
 	Metadata []Label
 	// Invalid marks the transaction phase-2 invalid (is_valid = false).
 	Invalid bool
+	// ScriptDataHash (32 bytes) is the script-integrity hash; nil omits it.
+	ScriptDataHash []byte
+	// RequiredSigners are key hashes the transaction must be signed by.
+	RequiredSigners [][28]byte
+	// NativeScripts are witness-set native scripts, as CBOR.
+	NativeScripts [][]byte
+	// VKeyWitnesses are witness-set signatures.
+	VKeyWitnesses []VKeyWitness
+}
+
+// VKeyWitness is an ed25519 verification key and its signature of the body
+// hash.
+type VKeyWitness struct {
+	VKey      [32]byte
+	Signature [64]byte
 }
 
 // Slot returns a pointer to s, for TTL and ValidFrom.
@@ -197,6 +215,9 @@ func (o *Output) Encode() (cbor.RawMessage, error) {
 		return nil, err
 	}
 	if o.Legacy {
+		if o.ScriptRef != nil {
+			return nil, errors.New("output: a legacy output cannot carry a reference script")
+		}
 		if o.InlineDatum != nil {
 			return nil, errors.New("output: a legacy output cannot carry an inline datum")
 		}
@@ -224,6 +245,18 @@ func (o *Output) Encode() (cbor.RawMessage, error) {
 			return nil, err
 		}
 		pairs = append(pairs, [2]cbor.RawMessage{uintKey(2), d})
+	}
+	if o.ScriptRef != nil {
+		// script_ref = #6.24(bytes .cbor [2, plutus_v2_script]).
+		inner, err := enc([]any{2, o.ScriptRef})
+		if err != nil {
+			return nil, err
+		}
+		r, err := enc(cbor.Tag{Number: 24, Content: []byte(inner)})
+		if err != nil {
+			return nil, err
+		}
+		pairs = append(pairs, [2]cbor.RawMessage{uintKey(3), r})
 	}
 	return mapOf(pairs), nil
 }
@@ -281,12 +314,37 @@ func (t *Tx) Body() ([]byte, error) {
 		}
 		add(9, b)
 	}
+	if t.ScriptDataHash != nil {
+		if len(t.ScriptDataHash) != 32 {
+			return nil, fmt.Errorf("script data hash has %d bytes", len(t.ScriptDataHash))
+		}
+		b, err := enc(t.ScriptDataHash)
+		if err != nil {
+			return nil, err
+		}
+		add(11, b)
+	}
 	if len(t.Collateral) > 0 {
 		c, err := refs(t.Collateral, t.SetTags)
 		if err != nil {
 			return nil, err
 		}
 		add(13, c)
+	}
+	if len(t.RequiredSigners) > 0 {
+		items := make([]cbor.RawMessage, 0, len(t.RequiredSigners))
+		for _, k := range t.RequiredSigners {
+			b, err := enc(k[:])
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, b)
+		}
+		a := array(items)
+		if t.SetTags {
+			a = append(head(6, 258), a...)
+		}
+		add(14, a)
 	}
 	if t.CollateralReturn != nil {
 		o, err := t.CollateralReturn.Encode()
@@ -305,49 +363,90 @@ func (t *Tx) Body() ([]byte, error) {
 	return mapOf(pairs), nil
 }
 
-// Witnesses returns the witness set's CBOR (Plutus data and redeemers only).
+// DatumsCBOR returns the witness-set Plutus Data list exactly as Witnesses
+// writes it (nil when there are none): the bytes the script-integrity hash
+// covers.
+func (t *Tx) DatumsCBOR() []byte {
+	if len(t.Datums) == 0 {
+		return nil
+	}
+	ds := make([]cbor.RawMessage, len(t.Datums))
+	for i, d := range t.Datums {
+		ds[i] = d
+	}
+	return array(ds)
+}
+
+// RedeemersCBOR returns the redeemers exactly as Witnesses writes them (the
+// Conway map, or the legacy list), or nil when there are none.
+func (t *Tx) RedeemersCBOR() ([]byte, error) {
+	if len(t.Redeemers) == 0 {
+		return nil, nil
+	}
+	rs := slices.Clone(t.Redeemers)
+	slices.SortStableFunc(rs, func(a, b Redeemer) int {
+		if a.Tag != b.Tag {
+			return int(a.Tag) - int(b.Tag)
+		}
+		return int(int64(a.Index) - int64(b.Index))
+	})
+	if t.LegacyRedeemers {
+		items := make([]cbor.RawMessage, 0, len(rs))
+		for _, r := range rs {
+			b, err := enc([]any{uint8(r.Tag), r.Index, cbor.RawMessage(r.Data), []uint64{r.Mem, r.Steps}})
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, b)
+		}
+		return array(items), nil
+	}
+	var rp [][2]cbor.RawMessage
+	for _, r := range rs {
+		k, err := enc([]any{uint8(r.Tag), r.Index})
+		if err != nil {
+			return nil, err
+		}
+		v, err := enc([]any{cbor.RawMessage(r.Data), []uint64{r.Mem, r.Steps}})
+		if err != nil {
+			return nil, err
+		}
+		rp = append(rp, [2]cbor.RawMessage{k, v})
+	}
+	return mapOf(rp), nil
+}
+
+// Witnesses returns the witness set's CBOR: signatures, native scripts,
+// Plutus data and redeemers.
 func (t *Tx) Witnesses() ([]byte, error) {
 	var pairs [][2]cbor.RawMessage
-	if len(t.Datums) > 0 {
-		ds := make([]cbor.RawMessage, len(t.Datums))
-		for i, d := range t.Datums {
-			ds[i] = d
+	if len(t.VKeyWitnesses) > 0 {
+		items := make([]cbor.RawMessage, 0, len(t.VKeyWitnesses))
+		for _, w := range t.VKeyWitnesses {
+			b, err := enc([]any{w.VKey[:], w.Signature[:]})
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, b)
 		}
-		pairs = append(pairs, [2]cbor.RawMessage{uintKey(4), array(ds)})
+		pairs = append(pairs, [2]cbor.RawMessage{uintKey(0), array(items)})
 	}
-	if len(t.Redeemers) > 0 {
-		rs := slices.Clone(t.Redeemers)
-		slices.SortStableFunc(rs, func(a, b Redeemer) int {
-			if a.Tag != b.Tag {
-				return int(a.Tag) - int(b.Tag)
-			}
-			return int(int64(a.Index) - int64(b.Index))
-		})
-		if t.LegacyRedeemers {
-			items := make([]cbor.RawMessage, 0, len(rs))
-			for _, r := range rs {
-				b, err := enc([]any{uint8(r.Tag), r.Index, cbor.RawMessage(r.Data), []uint64{r.Mem, r.Steps}})
-				if err != nil {
-					return nil, err
-				}
-				items = append(items, b)
-			}
-			pairs = append(pairs, [2]cbor.RawMessage{uintKey(5), array(items)})
-		} else {
-			var rp [][2]cbor.RawMessage
-			for _, r := range rs {
-				k, err := enc([]any{uint8(r.Tag), r.Index})
-				if err != nil {
-					return nil, err
-				}
-				v, err := enc([]any{cbor.RawMessage(r.Data), []uint64{r.Mem, r.Steps}})
-				if err != nil {
-					return nil, err
-				}
-				rp = append(rp, [2]cbor.RawMessage{k, v})
-			}
-			pairs = append(pairs, [2]cbor.RawMessage{uintKey(5), mapOf(rp)})
+	if len(t.NativeScripts) > 0 {
+		items := make([]cbor.RawMessage, len(t.NativeScripts))
+		for i, ns := range t.NativeScripts {
+			items[i] = ns
 		}
+		pairs = append(pairs, [2]cbor.RawMessage{uintKey(1), array(items)})
+	}
+	if ds := t.DatumsCBOR(); ds != nil {
+		pairs = append(pairs, [2]cbor.RawMessage{uintKey(4), ds})
+	}
+	rs, err := t.RedeemersCBOR()
+	if err != nil {
+		return nil, err
+	}
+	if rs != nil {
+		pairs = append(pairs, [2]cbor.RawMessage{uintKey(5), rs})
 	}
 	return mapOf(pairs), nil
 }

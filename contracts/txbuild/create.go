@@ -1,0 +1,408 @@
+package txbuild
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"slices"
+	"time"
+
+	"github.com/fxamacker/cbor/v2"
+	"golang.org/x/crypto/blake2b"
+
+	"github.com/marlowe-lite/marlowe-lite/contracts/core"
+	"github.com/marlowe-lite/marlowe-lite/contracts/extract/txtest"
+	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
+)
+
+// RolesMode says how a new contract gets its role tokens.
+type RolesMode uint8
+
+// The role-token modes (the Runtime's RoleTokensConfig).
+const (
+	// RolesNone: the contract has no roles (rolesCurrency is empty).
+	RolesNone RolesMode = iota
+	// RolesUsePolicy: the tokens exist already (policy Policy); those
+	// in Distribution are sent from the wallet to their recipients.
+	RolesUsePolicy
+	// RolesMint: the tokens are minted now under a RoleTokenPolicy of
+	// the creating wallet and sent to their recipients.
+	RolesMint
+)
+
+// DefaultMintWindow is how long a minted role-token policy stays open.
+const DefaultMintWindow = time.Hour
+
+// RoleRecipient receives Quantity (0 means 1) of a role token.
+type RoleRecipient struct {
+	Address  []byte
+	Quantity uint64
+}
+
+// RolesConfig configures the role tokens of a new contract.
+type RolesConfig struct {
+	Mode   RolesMode
+	Policy [28]byte // RolesUsePolicy
+	// Distribution sends each role token to an address.
+	Distribution map[core.TokenName]RoleRecipient
+	// MintWindow is how long the minting policy stays open (RolesMint;
+	// zero: DefaultMintWindow).
+	MintWindow time.Duration
+	// Metadata is the CIP-25 metadatum (CBOR) of each minted role,
+	// written under label 721 (RolesMint).
+	Metadata map[core.TokenName][]byte
+}
+
+// RoleTokenPolicy is the native-script minting policy of roles minted by
+// Create: all of [signature of KeyHash, invalid hereafter Before].
+type RoleTokenPolicy struct {
+	KeyHash [28]byte
+	Before  uint64
+}
+
+// Script is the policy's native-script CBOR:
+// [1, [[0, keyHash], [5, before]]].
+func (p RoleTokenPolicy) Script() []byte {
+	b, err := txtest.Metadatum([]any{1, []any{[]any{0, p.KeyHash[:]}, []any{5, p.Before}}})
+	if err != nil {
+		// Encoding fixed-shape integers and bytes cannot fail.
+		return nil
+	}
+	return b
+}
+
+// ID is the policy id: blake2b-224 of 0x00 ‖ script.
+func (p RoleTokenPolicy) ID() [28]byte {
+	h, _ := blake2b.New(28, nil)
+	h.Write([]byte{0})
+	h.Write(p.Script())
+	var id [28]byte
+	copy(id[:], h.Sum(nil))
+	return id
+}
+
+// CreateRequest starts a contract.
+type CreateRequest struct {
+	// Version of the Marlowe validators (zero: registry.CurrentVersion).
+	Version registry.Version
+	// StakeCredential, when set, is the stake part of the contract
+	// address.
+	StakeCredential *core.Credential
+	Contract        core.Contract
+	Roles           RolesConfig
+	// Accounts are initial balances besides the creator's deposit.
+	Accounts []core.AccountEntry
+	// MinLovelace is the minimum deposit asked for (the builder raises
+	// it to the contract output's worst-case min-UTxO).
+	MinLovelace uint64
+	Tags        []MetadataTag
+}
+
+// CreateResult is a built creation transaction.
+type CreateResult struct {
+	*Result
+	// ContractID is the new contract's output (output 0).
+	ContractID    registry.TxOutRef
+	RolesCurrency core.CurrencySymbol
+	// Policy is the minting policy (RolesMint only).
+	Policy *RoleTokenPolicy
+	Datum  core.MarloweData
+	// Deposit is the creator's min-UTxO deposit in the contract.
+	Deposit uint64
+}
+
+// Create builds a contract-creation transaction (semantics.md §6.1).
+func Create(env Env, req CreateRequest) (*CreateResult, error) {
+	if req.Contract == nil {
+		return nil, errors.New("create: no contract")
+	}
+	v := req.Version
+	if v == 0 {
+		v = registry.CurrentVersion
+	}
+	set, ok := env.registry().Set(v)
+	if !ok {
+		return nil, fmt.Errorf("create: unknown Marlowe version %d", v)
+	}
+	change := env.Wallet.ChangeAddress
+	creatorKey, ok := keyHashOf(change)
+	if !ok {
+		return nil, errors.New("create: change address must have a key payment credential")
+	}
+	creator, err := core.AddressFromCIP19(change)
+	if err != nil {
+		return nil, fmt.Errorf("create: change address: %w", err)
+	}
+	marloweAddr, err := contractAddress(set.Semantics.Hash, creator.Mainnet, req.StakeCredential)
+	if err != nil {
+		return nil, err
+	}
+
+	d := &draft{spends: map[registry.TxOutRef]scriptSpend{}}
+	res := &CreateResult{}
+	switch req.Roles.Mode {
+	case RolesNone:
+	case RolesUsePolicy:
+		res.RolesCurrency = core.CurrencySymbol(req.Roles.Policy[:])
+	case RolesMint:
+		window := req.Roles.MintWindow
+		if window <= 0 {
+			window = DefaultMintWindow
+		}
+		tip, err := env.Time.SlotToTime(env.TipSlot)
+		if err != nil {
+			return nil, fmt.Errorf("create: slot %d to time: %w", env.TipSlot, err)
+		}
+		before, err := env.Time.TimeToSlot(tip.Add(window))
+		if err != nil {
+			return nil, fmt.Errorf("create: mint window: %w", err)
+		}
+		pol := RoleTokenPolicy{KeyHash: creatorKey, Before: before}
+		res.Policy = &pol
+		id := pol.ID()
+		res.RolesCurrency = core.CurrencySymbol(id[:])
+		d.nativeScr = append(d.nativeScr, pol.Script())
+		d.witnessKey = append(d.witnessKey, creatorKey)
+		d.ttl = &before
+	default:
+		return nil, fmt.Errorf("create: unknown roles mode %d", req.Roles.Mode)
+	}
+
+	// Initial state: the creator's deposit merged with the requested
+	// accounts, in the Runtime's order.
+	worst, err := worstCaseValue(req)
+	if err != nil {
+		return nil, err
+	}
+	wm, err := MinUTxO(env.Params, TxOut{Address: marloweAddr, Value: worst, DatumHash: make([]byte, 32)})
+	if err != nil {
+		return nil, err
+	}
+	deposit := max(req.MinLovelace, wm)
+	res.Deposit = deposit
+	accounts, err := initialAccounts(creator, deposit, req.Accounts)
+	if err != nil {
+		return nil, err
+	}
+	datum := core.MarloweData{
+		Params:   core.MarloweParams{RolesCurrency: res.RolesCurrency},
+		State:    core.State{Accounts: accounts, MinTime: new(big.Int)},
+		Contract: req.Contract,
+	}
+	res.Datum = datum
+	raw, h, err := datumWithHash(datum)
+	if err != nil {
+		return nil, fmt.Errorf("create: datum: %w", err)
+	}
+	val, err := accountsValue(datum.State)
+	if err != nil {
+		return nil, fmt.Errorf("create: %w", err)
+	}
+	d.addDatum(raw)
+	d.addOutput(TxOut{Address: marloweAddr, Value: val, DatumHash: h}, true)
+
+	if req.Roles.Mode != RolesNone {
+		roles := make([]core.TokenName, 0, len(req.Roles.Distribution))
+		for r := range req.Roles.Distribution {
+			roles = append(roles, r)
+		}
+		slices.Sort(roles)
+		for _, r := range roles {
+			rc := req.Roles.Distribution[r]
+			q := rc.Quantity
+			if q == 0 {
+				q = 1
+			}
+			if len(r) > 32 {
+				return nil, fmt.Errorf("create: role name %q longer than 32 bytes", string(r))
+			}
+			if _, err := core.AddressFromCIP19(rc.Address); err != nil {
+				return nil, fmt.Errorf("create: recipient of role %q: %w", string(r), err)
+			}
+			var id AssetID
+			copy(id.Policy[:], res.RolesCurrency)
+			id.Name = string(r)
+			tok := Value{Assets: map[AssetID]uint64{id: q}}
+			if req.Roles.Mode == RolesMint {
+				if d.mint, err = d.mint.add(tok); err != nil {
+					return nil, err
+				}
+			}
+			d.addOutput(TxOut{Address: slices.Clone(rc.Address), Value: tok}, false)
+		}
+		if req.Roles.Mode == RolesMint && len(req.Roles.Metadata) > 0 {
+			l, err := cip25(res.RolesCurrency, req.Roles.Metadata)
+			if err != nil {
+				return nil, err
+			}
+			d.metadata = append(d.metadata, l)
+		}
+	}
+	if len(req.Tags) > 0 {
+		l, err := marloweMetadata(req.Tags)
+		if err != nil {
+			return nil, err
+		}
+		d.metadata = append(d.metadata, l)
+	}
+	r, err := finish(env, d)
+	if err != nil {
+		return nil, err
+	}
+	res.Result = r
+	res.ContractID = registry.TxOutRef{TxID: r.TxID, Index: 0}
+	return res, nil
+}
+
+// contractAddress is the semantics validator's address with an optional
+// stake credential.
+func contractAddress(h registry.ScriptHash, mainnet bool, stake *core.Credential) ([]byte, error) {
+	a := core.Address{Mainnet: mainnet, Payment: core.Credential{Script: true, Hash: string(h[:])}}
+	if stake != nil {
+		a.Staking = core.StakingHash
+		a.Stake = *stake
+	}
+	b, err := a.CIP19()
+	if err != nil {
+		return nil, fmt.Errorf("create: contract address: %w", err)
+	}
+	return b, nil
+}
+
+// worstCaseValue is the largest value the contract output could hold: every
+// token the contract or the initial accounts mention at the largest
+// quantity, with the largest lovelace. Its min-UTxO is the deposit that
+// keeps every later continuation above the ledger minimum.
+func worstCaseValue(req CreateRequest) (Value, error) {
+	v := Value{Lovelace: math.MaxUint64}
+	add := func(t core.Token) error {
+		id, ok, err := tokenAsset(t)
+		if err != nil || !ok {
+			return err
+		}
+		if v.Assets == nil {
+			v.Assets = map[AssetID]uint64{}
+		}
+		v.Assets[id] = math.MaxUint64
+		return nil
+	}
+	for _, a := range req.Accounts {
+		if err := add(a.Token); err != nil {
+			return Value{}, fmt.Errorf("create: account: %w", err)
+		}
+	}
+	var err error
+	walkTokens(req.Contract, func(t core.Token) {
+		if err == nil {
+			err = add(t)
+		}
+	})
+	if err != nil {
+		return Value{}, fmt.Errorf("create: contract: %w", err)
+	}
+	return v, nil
+}
+
+// walkTokens calls f for the token of every deposit and payment.
+func walkTokens(c core.Contract, f func(core.Token)) {
+	stack := []core.Contract{c}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch x := c.(type) {
+		case core.Pay:
+			f(x.Token)
+			stack = append(stack, x.Then)
+		case core.If:
+			stack = append(stack, x.Then, x.Else)
+		case core.When:
+			for _, cs := range x.Cases {
+				if dp, ok := cs.Action.(core.Deposit); ok {
+					f(dp.Token)
+				}
+				if !cs.Merkleized && cs.Then != nil {
+					stack = append(stack, cs.Then)
+				}
+			}
+			stack = append(stack, x.Continuation)
+		case core.Let:
+			stack = append(stack, x.Then)
+		case core.Assert:
+			stack = append(stack, x.Then)
+		}
+	}
+}
+
+// initialAccounts merges the creator's deposit into the requested accounts
+// and orders them as the Runtime does (Haskell Map order of Account: role
+// accounts by name, then address accounts by serialised address; within an
+// account ada first, then tokens by currency and name).
+func initialAccounts(creator core.Address, deposit uint64, extra []core.AccountEntry) ([]core.AccountEntry, error) {
+	type key struct {
+		party core.Party
+		tok   core.Token
+	}
+	sums := map[key]*big.Int{}
+	add := func(p core.Party, t core.Token, n *big.Int) {
+		k := key{p, t}
+		if sums[k] == nil {
+			sums[k] = new(big.Int)
+		}
+		sums[k].Add(sums[k], n)
+	}
+	add(core.AddressPartyOf(creator), core.Ada, new(big.Int).SetUint64(deposit))
+	for _, a := range extra {
+		if a.Amount == nil || a.Amount.Sign() <= 0 {
+			return nil, fmt.Errorf("create: initial account amounts must be positive")
+		}
+		add(a.Account, a.Token, a.Amount)
+	}
+	keys := make([]key, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	addrBytes := func(p core.Party) []byte {
+		b, _ := p.Address.CIP19()
+		return b
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.party != b.party {
+			if c := cmp.Compare(b.party.Kind, a.party.Kind); c != 0 { // RoleParty (1) first
+				return c
+			}
+			if a.party.Kind == core.RoleParty {
+				return cmp.Compare(a.party.Role, b.party.Role)
+			}
+			return bytes.Compare(addrBytes(a.party), addrBytes(b.party))
+		}
+		if c := cmp.Compare(a.tok.Currency, b.tok.Currency); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.tok.Name, b.tok.Name)
+	})
+	out := make([]core.AccountEntry, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, core.AccountEntry{Account: k.party, Token: k.tok, Amount: sums[k]})
+	}
+	return out, nil
+}
+
+// cip25 is label 721 in its version-2 form: {policy: {name: metadatum},
+// "version": 2} with byte-string keys.
+func cip25(cur core.CurrencySymbol, md map[core.TokenName][]byte) (txtest.Label, error) {
+	assets := map[cbor.ByteString]cbor.RawMessage{}
+	for name, m := range md {
+		assets[cbor.ByteString(name)] = cbor.RawMessage(m)
+	}
+	b, err := txtest.Metadatum(map[any]any{
+		cbor.ByteString(cur): assets,
+		"version":            2,
+	})
+	if err != nil {
+		return txtest.Label{}, fmt.Errorf("create: CIP-25 metadata: %w", err)
+	}
+	return txtest.Label{Label: CIP25Label, Value: b}, nil
+}
