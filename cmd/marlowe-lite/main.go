@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"golden":      {"decode and re-encode a wire-protocol golden file: golden --protocol NAME FILE", runGolden},
 		"version":     {"print the version", runVersion},
 		"serve":       {"follow a node (or --devnet), index Marlowe and serve the Runtime protocol", runServe},
+		"sign":        {"add vkey witnesses to a transaction: sign --key FILE… --tx FILE|-", runSign},
 	}
 }
 

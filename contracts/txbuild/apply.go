@@ -139,8 +139,29 @@ func validity(env Env, req ApplyRequest) (from, to uint64, iv core.TimeInterval,
 // ApplyInputs builds a transaction applying req.Inputs to a contract
 // (semantics.md §6.2).
 func ApplyInputs(env Env, req ApplyRequest) (*ApplyResult, error) {
+	if err := env.check(); err != nil {
+		return nil, err
+	}
 	if req.Contract == nil {
 		return nil, &ContractClosedError{}
+	}
+	if req.Datum.Contract == nil || req.Datum.State.MinTime == nil {
+		return nil, errors.New("apply: contract datum has no contract or state")
+	}
+	for i, in := range req.Inputs {
+		switch c := in.Content.(type) {
+		case core.IDeposit:
+			if c.Amount == nil {
+				return nil, fmt.Errorf("apply: input %d: deposit without an amount", i)
+			}
+		case core.IChoice:
+			if c.Chosen == nil {
+				return nil, fmt.Errorf("apply: input %d: choice without a number", i)
+			}
+		case core.INotify:
+		default:
+			return nil, fmt.Errorf("apply: input %d: unknown input content %T", i, in.Content)
+		}
 	}
 	ctr := *req.Contract
 	semHash, err := scriptHashOf(ctr.Out.Address)
@@ -155,6 +176,16 @@ func ApplyInputs(env Env, req ApplyRequest) (*ApplyResult, error) {
 	refU, semScript, err := refScriptUTxO(env, semHash)
 	if err != nil {
 		return nil, err
+	}
+
+	if err := semantics.ValidateState(req.Datum.State); err != nil {
+		return nil, &InvalidStateError{Err: err}
+	}
+	if held, err := accountsValue(req.Datum.State); err != nil {
+		return nil, &InvalidStateError{Err: err}
+	} else if !equalValues(held, ctr.Out.Value) {
+		return nil, &InvalidStateError{Err: fmt.Errorf("accounts total %d lovelace and %d token kind(s), the output holds %d lovelace and %d token kind(s)",
+			held.Lovelace, len(held.Assets), ctr.Out.Value.Lovelace, len(ctr.Out.Value.Assets))}
 	}
 
 	from, to, iv, err := validity(env, req)
@@ -339,3 +370,14 @@ func authorise(env Env, d *draft, inputs []core.Input, cur core.CurrencySymbol) 
 	return nil
 }
 
+func equalValues(a, b Value) bool {
+	if a.Lovelace != b.Lovelace || len(a.Assets) != len(b.Assets) {
+		return false
+	}
+	for k, q := range a.Assets {
+		if b.Assets[k] != q {
+			return false
+		}
+	}
+	return true
+}

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"slices"
 
@@ -242,14 +243,8 @@ type attempt struct {
 // finish balances, measures and encodes the draft.
 func finish(env Env, d *draft) (*Result, error) {
 	p := env.Params
-	if err := p.validate(); err != nil {
+	if err := env.check(); err != nil {
 		return nil, err
-	}
-	if len(env.Wallet.ChangeAddress) == 0 {
-		return nil, errors.New("wallet: no change address")
-	}
-	if env.Time == nil {
-		return nil, errors.New("no slot/time converter")
 	}
 	cm, err := validator.NewCostModel(p.CostModelV2)
 	if err != nil {
@@ -285,6 +280,13 @@ func finish(env Env, d *draft) (*Result, error) {
 	}
 	if outSum, err = outSum.add(d.burn); err != nil {
 		return nil, err
+	}
+	for _, v := range []Value{d.mint, d.burn} {
+		for id, q := range v.Assets {
+			if q > math.MaxInt64 {
+				return nil, fmt.Errorf("mint quantity of %x.%x out of range", id.Policy, id.Name)
+			}
+		}
 	}
 	pool := candidates(env, d)
 	used := map[registry.TxOutRef]bool{}
@@ -431,11 +433,15 @@ func assemble(env Env, d *draft, selected []UTxO, change Value, fee uint64, meas
 		req := (new(big.Int).Mul(new(big.Int).SetUint64(fee), new(big.Int).SetUint64(p.CollateralPercentage)))
 		req.Add(req, big.NewInt(99)).Quo(req, big.NewInt(100))
 		c, err := chooseCollateral(env, req.Uint64())
-		if err != nil {
+		switch {
+		case err == nil:
+			at.collateral = []UTxO{c}
+			t.Collateral = []registry.TxOutRef{c.Ref}
+		case fee > 0:
 			return nil, err
 		}
-		at.collateral = []UTxO{c}
-		t.Collateral = []registry.TxOutRef{c.Ref}
+		// With no fee yet (the first iteration) a missing collateral is
+		// reported once the fee, and so the requirement, is known.
 	}
 	if len(t.Redeemers) > 0 || len(t.Datums) > 0 {
 		h, err := scriptDataHash(env, d, t)

@@ -116,6 +116,9 @@ type CreateResult struct {
 
 // Create builds a contract-creation transaction (semantics.md §6.1).
 func Create(env Env, req CreateRequest) (*CreateResult, error) {
+	if err := env.check(); err != nil {
+		return nil, err
+	}
 	if req.Contract == nil {
 		return nil, errors.New("create: no contract")
 	}

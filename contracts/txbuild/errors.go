@@ -144,3 +144,13 @@ type InvalidPayoutError struct {
 func (e *InvalidPayoutError) Error() string {
 	return fmt.Sprintf("payout %s: %s", e.Ref, e.Reason)
 }
+
+// InvalidStateError: the contract's datum breaks the validator's state
+// invariants (positive balances, no duplicate keys, accounts total equal to
+// the output's value), so the output can never be spent (txjob
+// InvalidMarloweState).
+type InvalidStateError struct{ Err error }
+
+func (e *InvalidStateError) Error() string { return "invalid marlowe state: " + e.Err.Error() }
+
+func (e *InvalidStateError) Unwrap() error { return e.Err }

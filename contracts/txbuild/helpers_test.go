@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gcbor "github.com/blinklabs-io/gouroboros/cbor"
+	"github.com/blinklabs-io/gouroboros/ledger/babbage"
 	lcommon "github.com/blinklabs-io/gouroboros/ledger/common"
 	"github.com/blinklabs-io/gouroboros/ledger/conway"
 	"github.com/fxamacker/cbor/v2"
@@ -207,16 +208,16 @@ func testParams(t testing.TB) *conway.ConwayProtocolParameters {
 		return &gcbor.Rat{Rat: r}
 	}
 	pp := &conway.ConwayProtocolParameters{
-		MinFeeA:              js.TxFeePerByte,
-		MinFeeB:              js.TxFeeFixed,
-		MaxTxSize:            js.MaxTxSize,
-		AdaPerUtxoByte:       js.UtxoCostPerByte,
-		CostModels:           map[uint][]int64{1: js.CostModels["PlutusV2"]},
-		ExecutionCosts:       lcommon.ExUnitPrice{MemPrice: rat(js.Prices["priceMemory"]), StepPrice: rat(js.Prices["priceSteps"])},
-		MaxTxExUnits:         lcommon.ExUnits{Memory: js.MaxTxExUnits["memory"], Steps: js.MaxTxExUnits["steps"]},
-		MaxValueSize:         js.MaxValueSize,
-		CollateralPercentage: js.CollateralPercentage,
-		MaxCollateralInputs:  js.MaxCollateralInputs,
+		MinFeeA:                    js.TxFeePerByte,
+		MinFeeB:                    js.TxFeeFixed,
+		MaxTxSize:                  js.MaxTxSize,
+		AdaPerUtxoByte:             js.UtxoCostPerByte,
+		CostModels:                 map[uint][]int64{1: js.CostModels["PlutusV2"]},
+		ExecutionCosts:             lcommon.ExUnitPrice{MemPrice: rat(js.Prices["priceMemory"]), StepPrice: rat(js.Prices["priceSteps"])},
+		MaxTxExUnits:               lcommon.ExUnits{Memory: js.MaxTxExUnits["memory"], Steps: js.MaxTxExUnits["steps"]},
+		MaxValueSize:               js.MaxValueSize,
+		CollateralPercentage:       js.CollateralPercentage,
+		MaxCollateralInputs:        js.MaxCollateralInputs,
 		MinFeeRefScriptCostPerByte: &gcbor.Rat{Rat: big.NewRat(15, 1)},
 	}
 	pp.ProtocolVersion.Major = 10
@@ -251,6 +252,8 @@ type world struct {
 	refs   []UTxO
 	keys   []key
 	tip    uint64
+	// txs are the transactions submitted so far, signed and decoded.
+	txs []lcommon.Transaction
 }
 
 func newWorld(t *testing.T, wallets map[int][]Value) *world {
@@ -302,6 +305,10 @@ func (w *world) submit(t *testing.T, r *Result) {
 	if err != nil {
 		t.Fatalf("decode signed: %v", err)
 	}
+	// gouroboros checks only the lower validity bound; check the TTL here.
+	if r.ValidTo != nil && w.tip >= *r.ValidTo {
+		t.Fatalf("tip %d is past the TTL %d", w.tip, *r.ValidTo)
+	}
 	if err := lcommon.VerifyTransaction(tx, w.tip, w.l, w.pp, conway.UtxoValidationRules); err != nil {
 		t.Fatalf("ledger rejects the transaction: %v", err)
 	}
@@ -321,6 +328,7 @@ func (w *world) submit(t *testing.T, r *Result) {
 	}
 	t.Logf("tx %s: %d bytes, fee %d (min %d), ex-units %+v, %d redeemer(s), %d signer(s)", r.TxID, r.Size, r.Fee, minFee, r.ExUnits, len(r.Redeemers), len(r.Signers))
 	w.l.apply(t, signed)
+	w.txs = append(w.txs, tx)
 }
 
 // independentMinFee is the Conway minimum fee: gouroboros' size fee, the
@@ -389,4 +397,8 @@ func (l *ledger) GovActionById(lcommon.GovActionId) (*lcommon.GovActionState, er
 	return nil, nil
 }
 func (l *ledger) GovActionExists(lcommon.GovActionId) bool { return false }
-func (l *ledger) TreasuryValue() (uint64, error)          { return 0, nil }
+func (l *ledger) TreasuryValue() (uint64, error)           { return 0, nil }
+
+func lcommonOutput(raw []byte) (lcommon.TransactionOutput, error) {
+	return babbage.NewBabbageTransactionOutputFromCbor(raw)
+}

@@ -1,11 +1,13 @@
 package txbuild
 
 import (
+	"encoding/hex"
 	"math/big"
 	"testing"
 	"time"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
+	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 )
 
@@ -37,10 +39,25 @@ func ms(slot uint64) *big.Int {
 	return big.NewInt(systemStart.Add(time.Duration(slot) * time.Second).UnixMilli())
 }
 
-func TestLifecycle(t *testing.T) {
+// escrowWorld is an escrow contract just created by wallet 0 (the seller,
+// holding the minted Seller role) for wallet 1 (the buyer).
+type escrowWorld struct {
+	w      *world
+	cr     *CreateResult
+	ctr    UTxO
+	datum  core.MarloweData
+	buyer  core.Address
+	choice core.ChoiceID
+	// conts are the merkleized continuations by hex hash.
+	conts map[string]core.Contract
+}
+
+func setupEscrow(t *testing.T, merkleize bool) *escrowWorld {
+	t.Helper()
 	w := newWorld(t, map[int][]Value{
 		0: {lovelace(100 * ada), lovelace(40 * ada)},
 		1: {lovelace(50 * ada), lovelace(30 * ada)},
+		2: {lovelace(1 * ada)},
 	})
 	seller, buyerKey := w.keys[0], w.keys[1]
 	buyer, err := core.AddressFromCIP19(buyerKey.addr)
@@ -48,8 +65,12 @@ func TestLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	contract, ok := escrow(buyer, 10*ada, ms(50_000), ms(60_000), ms(70_000))
-
-	// Create, minting the Seller role to the seller.
+	var conts map[string]core.Contract
+	if merkleize {
+		if contract, conts, err = core.Merkleize(contract); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cr, err := Create(w.env(0), CreateRequest{
 		Contract: contract,
 		Roles: RolesConfig{Mode: RolesMint, Distribution: map[core.TokenName]RoleRecipient{"Seller": {Address: seller.addr}},
@@ -66,7 +87,6 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("roles currency %x, policy %+v", string(cr.RolesCurrency), cr.Policy)
 	}
 	w.submit(t, cr.Result)
-	datum := cr.Datum
 	ctr, found := w.l.utxos[cr.ContractID]
 	if !found {
 		t.Fatal("contract output missing")
@@ -74,26 +94,51 @@ func TestLifecycle(t *testing.T) {
 	if ctr.Out.Value.Lovelace != cr.Deposit {
 		t.Errorf("contract holds %d, deposit %d", ctr.Out.Value.Lovelace, cr.Deposit)
 	}
+	return &escrowWorld{w: w, cr: cr, ctr: ctr, datum: cr.Datum, buyer: buyer, choice: ok, conts: conts}
+}
 
-	apply := func(wallet int, inputs ...core.Input) *ApplyResult {
-		t.Helper()
-		w.tip += 20
-		r, err := ApplyInputs(w.env(wallet), ApplyRequest{Contract: &ctr, Datum: datum, Inputs: inputs})
-		if err != nil {
-			t.Fatalf("apply %v: %v", inputs, err)
-		}
-		w.submit(t, r.Result)
-		datum = core.MarloweData{Params: datum.Params, State: r.Output.State, Contract: r.Output.Contract}
-		if r.Continuation != nil {
-			ctr = w.l.utxos[*r.Continuation]
-		}
-		return r
+// deposit is the buyer's deposit input.
+func (e *escrowWorld) deposit(n int64) core.Input {
+	return core.Input{Content: core.IDeposit{Into: core.RolePartyOf("Seller"), From: core.AddressPartyOf(e.buyer), Token: core.Ada, Amount: big.NewInt(n)}}
+}
+
+// apply builds, verifies and applies an apply-inputs transaction from
+// wallet, advancing the tip, and tracks the contract.
+func (e *escrowWorld) apply(t *testing.T, wallet int, inputs ...core.Input) *ApplyResult {
+	t.Helper()
+	e.w.tip += 20
+	if e.conts != nil {
+		inputs = merkleizeInputs(t, e.conts, e.datum.Contract, inputs)
 	}
+	r, err := ApplyInputs(e.w.env(wallet), ApplyRequest{Contract: &e.ctr, Datum: e.datum, Inputs: inputs})
+	if err != nil {
+		t.Fatalf("apply %v: %v", inputs, err)
+	}
+	e.w.submit(t, r.Result)
+	e.datum = core.MarloweData{Params: e.datum.Params, State: r.Output.State, Contract: r.Output.Contract}
+	if r.Continuation != nil {
+		e.ctr = e.w.l.utxos[*r.Continuation]
+	}
+	return r
+}
+
+func TestLifecycle(t *testing.T) {
+	for _, merkleized := range []bool{false, true} {
+		t.Run(map[bool]string{false: "plain", true: "merkleized"}[merkleized], func(t *testing.T) {
+			testLifecycle(t, merkleized)
+		})
+	}
+}
+
+func testLifecycle(t *testing.T, merkleized bool) {
+	e := setupEscrow(t, merkleized)
+	w, cr, ok := e.w, e.cr, e.choice
+	seller := w.keys[0]
 
 	// Deposit by the buyer (address party: required signer).
-	r := apply(1, core.Input{Content: core.IDeposit{Into: core.RolePartyOf("Seller"), From: core.AddressPartyOf(buyer), Token: core.Ada, Amount: big.NewInt(10 * ada)}})
-	if r.Continuation == nil || ctr.Out.Value.Lovelace != cr.Deposit+10*ada {
-		t.Fatalf("after deposit the contract holds %d", ctr.Out.Value.Lovelace)
+	r := e.apply(t, 1, e.deposit(10*ada))
+	if r.Continuation == nil || e.ctr.Out.Value.Lovelace != cr.Deposit+10*ada {
+		t.Fatalf("after deposit the contract holds %d", e.ctr.Out.Value.Lovelace)
 	}
 	if r.Interval.To.Cmp(ms(50_000)) >= 0 {
 		t.Errorf("interval %v straddles the first timeout", r.Interval)
@@ -101,11 +146,11 @@ func TestLifecycle(t *testing.T) {
 
 	// Choice by the seller (role party: the role token is spent and
 	// returned).
-	apply(0, core.Input{Content: core.IChoice{ID: ok, Chosen: big.NewInt(1)}})
+	e.apply(t, 0, core.Input{Content: core.IChoice{ID: ok, Chosen: big.NewInt(1)}})
 
 	// Notify by the buyer: pays the seller's role and closes, refunding
 	// the creator's deposit to the seller's address.
-	r = apply(1, core.Input{Content: core.INotify{}})
+	r = e.apply(t, 1, core.Input{Content: core.INotify{}})
 	if r.Continuation != nil {
 		t.Fatal("contract should close")
 	}
@@ -119,7 +164,7 @@ func TestLifecycle(t *testing.T) {
 	// Withdraw by the seller.
 	w.tip += 20
 	before := total(w.l.at(seller.addr))
-	wr, err := Withdraw(w.env(0), WithdrawRequest{Payouts: []Payout{{UTxO: payouts[0], Datum: core.PayoutDatum{RolesCurrency: datum.Params.RolesCurrency, Role: "Seller"}}}})
+	wr, err := Withdraw(w.env(0), WithdrawRequest{Payouts: []Payout{{UTxO: payouts[0], Datum: core.PayoutDatum{RolesCurrency: e.datum.Params.RolesCurrency, Role: "Seller"}}}})
 	if err != nil {
 		t.Fatalf("withdraw: %v", err)
 	}
@@ -143,6 +188,45 @@ func TestLifecycle(t *testing.T) {
 			t.Errorf("token left at %s: %+v", u.Ref, u.Out.Value.Assets)
 		}
 	}
+
+	// The recogniser sees exactly this history.
+	be, err := extract.New(registry.New()).Block(extract.BlockHeader{Slot: w.tip, Number: 1}, w.txs, extract.NewMemUTxO(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(be.Txs) != 5 {
+		t.Fatalf("recognised %d transactions, want 5 (create, 3 applies, withdraw)", len(be.Txs))
+	}
+	if c := be.Txs[0].Created; len(c) != 1 || c[0].ContractID != cr.ContractID || c[0].RolesCurrency != cr.RolesCurrency ||
+		c[0].Metadata.Marlowe == nil || c[0].Metadata.Marlowe.Tags["escrow"] != nil {
+		t.Errorf("create recognised as %+v", be.Txs[0])
+	}
+	if _, ok := c0Tag(be.Txs[0]); !ok {
+		t.Error("escrow tag missing")
+	}
+	for i := 1; i <= 3; i++ {
+		a := be.Txs[i].Applied
+		if a == nil || a.ContractID != cr.ContractID || len(a.Inputs) != 1 {
+			t.Fatalf("tx %d recognised as %+v", i, be.Txs[i])
+		}
+		if a.Closed() != (i == 3) {
+			t.Errorf("tx %d closed = %v", i, a.Closed())
+		}
+	}
+	if p := be.Txs[3].Applied.Payouts; len(p) != 1 || p[0].Datum.Role != "Seller" {
+		t.Errorf("payouts %+v", p)
+	}
+	if wd := be.Txs[4].Withdrawn; wd == nil || len(wd.Contracts) != 1 || wd.Contracts[0].ContractID != cr.ContractID {
+		t.Errorf("withdrawal recognised as %+v", be.Txs[4])
+	}
+}
+
+func c0Tag(ev extract.TxEvents) (extract.Metadatum, bool) {
+	if len(ev.Created) == 0 || ev.Created[0].Metadata.Marlowe == nil {
+		return nil, false
+	}
+	m, ok := ev.Created[0].Metadata.Marlowe.Tags["escrow"]
+	return m, ok
 }
 
 func total(us []UTxO) uint64 {
@@ -151,4 +235,29 @@ func total(us []UTxO) uint64 {
 		n += u.Out.Value.Lovelace
 	}
 	return n
+}
+
+// merkleizeInputs turns each input into the merkleized input of the
+// contract's first When (enough for these one-input-per-step contracts).
+func merkleizeInputs(t *testing.T, conts map[string]core.Contract, c core.Contract, inputs []core.Input) []core.Input {
+	t.Helper()
+	when, ok := c.(core.When)
+	if !ok {
+		t.Fatalf("contract is not waiting: %T", c)
+	}
+	out := make([]core.Input, len(inputs))
+	for i, in := range inputs {
+		out[i] = in
+		for _, cs := range when.Cases {
+			if !cs.Merkleized {
+				continue
+			}
+			out[i].Merkleized, out[i].Hash = true, cs.Hash
+			out[i].Continuation = conts[hex.EncodeToString(cs.Hash)]
+			if out[i].Continuation == nil {
+				t.Fatalf("no continuation %x", cs.Hash)
+			}
+		}
+	}
+	return out
 }

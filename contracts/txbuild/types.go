@@ -360,3 +360,17 @@ type Result struct {
 	// Collateral is the collateral input, if any.
 	Collateral []registry.TxOutRef
 }
+
+// check rejects an environment no build can use.
+func (e Env) check() error {
+	if err := e.Params.validate(); err != nil {
+		return err
+	}
+	if e.Time == nil {
+		return errors.New("no slot/time converter")
+	}
+	if len(e.Wallet.ChangeAddress) == 0 {
+		return errors.New("wallet: no change address")
+	}
+	return nil
+}

@@ -28,6 +28,9 @@ type WithdrawRequest struct {
 // (each spent and re-created unchanged); the payouts' value goes to the
 // change address.
 func Withdraw(env Env, req WithdrawRequest) (*Result, error) {
+	if err := env.check(); err != nil {
+		return nil, err
+	}
 	if len(req.Payouts) == 0 {
 		return nil, errors.New("withdraw: no payouts")
 	}
@@ -110,6 +113,9 @@ type BurnRequest struct {
 // BurnRoleTokens builds a transaction burning the wallet's tokens of
 // req.Policy (semantics.md §6.4, with the native policy of Create).
 func BurnRoleTokens(env Env, req BurnRequest) (*Result, error) {
+	if err := env.check(); err != nil {
+		return nil, err
+	}
 	id := req.Policy.ID()
 	if env.TipSlot >= req.Policy.Before {
 		return nil, &PolicyClosedError{Policy: id, Before: req.Policy.Before, TipSlot: env.TipSlot}

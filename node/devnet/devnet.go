@@ -4,6 +4,12 @@
 // interval, so that the whole system — follower, index, protocol server —
 // runs live with one command.
 //
+// In validating mode (Config.Ledger) the devnet behaves like a one-node
+// chain instead: a ledger (node/ledger) funds test wallets at genesis,
+// validates every submitted transaction with the Conway rules (Plutus
+// included) and forges the accepted ones into a block every interval; the
+// fake node answers UTxO and protocol-parameter queries from that ledger.
+//
 // The chain is deterministic for a seed: the history and every later block
 // are the same on every run, only their release times differ. A store kept
 // from an earlier run therefore stays on the devnet's chain; Start releases
@@ -17,12 +23,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/blinklabs-io/gouroboros/ledger/conway"
 	"github.com/rs/zerolog"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 	"github.com/marlowe-lite/marlowe-lite/node/chaingen"
 	"github.com/marlowe-lite/marlowe-lite/node/fakenode"
+	"github.com/marlowe-lite/marlowe-lite/node/ledger"
 	"github.com/marlowe-lite/marlowe-lite/node/slottime"
 )
 
@@ -51,7 +59,30 @@ type Config struct {
 	// ReleaseTo releases blocks up to this block number at start, beyond
 	// the history when needed (a store kept from an earlier run).
 	ReleaseTo uint64
-	Logger    zerolog.Logger
+	// Ledger, when set, runs the validating mode.
+	Ledger *LedgerConfig
+	Logger zerolog.Logger
+}
+
+// LedgerConfig configures the validating mode. Its chain starts empty, or
+// after the generated history when History is set (history blocks are
+// served but not applied to the ledger: their outputs cannot be spent).
+// Blocks depend on submissions and the wall clock, so the chain is not
+// reproducible across runs and Config.ReleaseTo is ignored.
+type LedgerConfig struct {
+	// ScriptsDir holds the Marlowe validators' text envelopes; the v5 ones
+	// become reference-script outputs at genesis.
+	ScriptsDir string
+	// Wallets is the number of funded test wallets (0: the ledger's
+	// default).
+	Wallets int
+	// KeysDir, when set, receives the wallets' signing keys, verification
+	// keys and addresses (cardano-cli formats).
+	KeysDir string
+	// History serves the generated history (Contracts, Blocks) first.
+	History bool
+	// ProtocolParams overrides the ledger's default Conway parameters.
+	ProtocolParams *conway.ConwayProtocolParameters
 }
 
 // SystemStart and Eras are the devnet's time: one era of 1 s slots from
@@ -71,9 +102,10 @@ const Network = registry.Preprod
 
 // Devnet is a running devnet.
 type Devnet struct {
-	cfg  Config
-	node *fakenode.Node
-	log  zerolog.Logger
+	cfg    Config
+	node   *fakenode.Node
+	log    zerolog.Logger
+	ledger *ledger.Ledger
 
 	histCfg chaingen.Config
 	history *chaingen.Chain
@@ -103,6 +135,9 @@ func Start(ctx context.Context, cfg Config, socket string) (*Devnet, error) {
 	}
 	if cfg.Contracts < 0 || cfg.Blocks <= 0 {
 		return nil, fmt.Errorf("devnet: %d contracts over %d blocks", cfg.Contracts, cfg.Blocks)
+	}
+	if cfg.Ledger != nil {
+		return startLedger(ctx, cfg, socket)
 	}
 	began := time.Now()
 	histCfg := chaingen.Config{Seed: cfg.Seed, Blocks: cfg.Blocks, Contracts: cfg.Contracts,
@@ -145,6 +180,9 @@ func Start(ctx context.Context, cfg Config, socket string) (*Devnet, error) {
 // Magic is the devnet's network magic.
 func (d *Devnet) Magic() uint32 { return d.cfg.Magic }
 
+// Ledger is the validating ledger, nil unless Config.Ledger was set.
+func (d *Devnet) Ledger() *ledger.Ledger { return d.ledger }
+
 // Node is the fake node serving the devnet (tests inject forks through it).
 func (d *Devnet) Node() *fakenode.Node { return d.node }
 
@@ -159,6 +197,9 @@ func (d *Devnet) History() *chaingen.Chain { return d.history }
 func (d *Devnet) ForkHistory(at int, seed uint64) (*chaingen.Chain, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.history == nil || d.ledger != nil {
+		return nil, fmt.Errorf("devnet: fork: only a generated-history devnet forks")
+	}
 	if d.last.Point != d.history.Blocks[len(d.history.Blocks)-1].Point {
 		return nil, fmt.Errorf("devnet: fork: the chain has grown past its history")
 	}
@@ -212,8 +253,12 @@ func (d *Devnet) grow(ctx context.Context) {
 	}
 }
 
-// release appends the next block, generating a new chunk when needed.
+// release appends the next block, generating a new chunk when needed (or,
+// in validating mode, forging it from the ledger's queue).
 func (d *Devnet) release() (chain.Block, error) {
+	if d.ledger != nil {
+		return d.Forge()
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if len(d.future) == 0 {

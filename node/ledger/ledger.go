@@ -285,21 +285,19 @@ func (l *Ledger) UTxOs() []fakenode.UTxO {
 	return out
 }
 
-// UTxOsAt returns the chain's unspent outputs at the raw address addr.
+// UTxOsAt returns the chain's unspent outputs at the raw address addr,
+// ordered by reference.
 func (l *Ledger) UTxOsAt(addr []byte) []fakenode.UTxO {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	var out []fakenode.UTxO
-	for _, u := range l.UTxOs() {
-		l.mu.Lock()
-		e := l.utxo[u.Ref]
-		l.mu.Unlock()
-		if e.out == nil {
-			continue
-		}
+	for ref, e := range l.utxo {
 		a := e.out.Address()
 		if b, err := a.Bytes(); err == nil && bytes.Equal(b, addr) {
-			out = append(out, u)
+			out = append(out, fakenode.UTxO{Ref: ref, Output: e.cbor})
 		}
 	}
+	slices.SortFunc(out, func(a, b fakenode.UTxO) int { return compareRef(a.Ref, b.Ref) })
 	return out
 }
 
@@ -367,7 +365,7 @@ func (l *Ledger) Submit(txCBOR []byte) (registry.TxID, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, p := range l.queue {
-		if p.id == id {
+		if p.id == id && bytes.Equal(p.raw, txCBOR) {
 			return id, nil // already queued: resubmission is idempotent
 		}
 	}

@@ -60,7 +60,6 @@ const (
 	utxowExtraRedeemers         = 15
 	utxowPPViewHashesDontMatch  = 13
 	utxowMissingRequiredDatums  = 11
-	utxowNotAllowedSupplemental = 12
 )
 
 // utxowRejection nests one Conway UTXOW failure the way gouroboros'

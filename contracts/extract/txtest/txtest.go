@@ -3,8 +3,9 @@
 // (and Babbage) wire format, decoded back with gouroboros so that code under
 // test sees exactly what it would see from a node.
 //
-// It writes what it is told to write: no balancing, fees, signatures or
-// script-integrity hashes (decoding does not check them).
+// It writes what it is told to write and computes nothing itself: no
+// balancing, fees, signatures or script-integrity hashes (decoding does not
+// check them; contracts/txbuild computes them and writes them through Tx).
 package txtest
 
 import (

@@ -113,3 +113,50 @@ func TestSortedIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestWitnessFieldsDecode: reference scripts, the script-integrity hash,
+// required signers, native scripts and vkey witnesses come back from
+// gouroboros as written.
+func TestWitnessFieldsDecode(t *testing.T) {
+	script := []byte{0x44, 0x01, 0x02, 0x03, 0x04} // a once-wrapped byte string
+	var pkh [28]byte
+	pkh[0] = 7
+	native, err := Metadatum([]any{0, pkh[:]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdh := bytes.Repeat([]byte{9}, 32)
+	tx := &Tx{
+		Inputs:          []registry.TxOutRef{{TxID: [32]byte{1}}},
+		Outputs:         []Output{{Address: EnterpriseKeyAddress(pkh, Testnet), Lovelace: 5, ScriptRef: script}},
+		Fee:             1,
+		ScriptDataHash:  sdh,
+		RequiredSigners: [][28]byte{pkh},
+		NativeScripts:   [][]byte{native},
+		VKeyWitnesses:   []VKeyWitness{{VKey: [32]byte{1}, Signature: [64]byte{2}}},
+		SetTags:         true,
+	}
+	got, err := tx.Conway()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := got.ScriptDataHash(); h == nil || !bytes.Equal(h.Bytes(), sdh) {
+		t.Errorf("script data hash %v", h)
+	}
+	if rs := got.RequiredSigners(); len(rs) != 1 || !bytes.Equal(rs[0].Bytes(), pkh[:]) {
+		t.Errorf("required signers %v", rs)
+	}
+	if s := got.Outputs()[0].ScriptRef(); s == nil || !bytes.Equal(s.RawScriptBytes(), script) {
+		t.Errorf("script ref %v", s)
+	}
+	w := got.Witnesses()
+	if len(w.Vkey()) != 1 || len(w.NativeScripts()) != 1 {
+		t.Errorf("witnesses: %d vkey, %d native", len(w.Vkey()), len(w.NativeScripts()))
+	}
+	if _, err := (&Output{Address: EnterpriseKeyAddress(pkh, Testnet), Legacy: true, ScriptRef: script}).Encode(); err == nil {
+		t.Error("legacy output with a reference script encoded")
+	}
+	if _, err := (&Tx{ScriptDataHash: []byte{1}}).Body(); err == nil {
+		t.Error("short script data hash encoded")
+	}
+}
