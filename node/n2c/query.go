@@ -124,7 +124,11 @@ func (c *Client) connection(ctx context.Context) (lc *liveConn, fresh bool, err 
 	lc = &liveConn{nodeConn: nc, dead: make(chan struct{})}
 	go func() {
 		for err := range nc.errs {
-			c.log.Warn().Err(err).Msg("node connection error")
+			// After kill (our own Close, or a call's timeout) the
+			// connection's end is expected, not worth a warning.
+			if !lc.isDead() {
+				c.log.Warn().Err(err).Msg("node connection error")
+			}
 			break
 		}
 		lc.markDead()
