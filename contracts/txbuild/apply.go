@@ -29,8 +29,17 @@ type ApplyRequest struct {
 	// datums not in canonical form); otherwise Datum is encoded.
 	DatumCBOR []byte
 	// Inputs are applied in order. A merkleized input must carry its
-	// Hash and Continuation.
+	// Hash and Continuation, unless Continuations can supply it.
 	Inputs []core.Input
+	// Continuations, when set, merkleizes plain inputs that match
+	// merkleized cases (MerkleizeInputs), looking their continuations up
+	// here.
+	Continuations ContinuationLookup
+	// OpenRoles are outputs at the open-role validator (for instance all
+	// those holding a token of the contract's roles currency). An input by
+	// a role whose token the wallet lacks spends the matching one, and
+	// the released token goes to the change address.
+	OpenRoles []UTxO
 	// ValidFrom and ValidTo are the validity slots; nil picks the tip and
 	// the slot of the next timeout (capped by Horizon).
 	ValidFrom, ValidTo *uint64
@@ -50,6 +59,12 @@ type ApplyResult struct {
 	// Continuation is the new contract output (nil when the contract
 	// closes); it is output 0.
 	Continuation *registry.TxOutRef
+	// Inputs are the inputs as applied (merkleized where needed); they
+	// form the redeemer.
+	Inputs []core.Input
+	// OpenRoles are the open-role outputs spent, whose tokens went to
+	// the change address.
+	OpenRoles []registry.TxOutRef
 }
 
 // NextTimeoutAfter is the first When timeout strictly after t that the
@@ -192,7 +207,11 @@ func ApplyInputs(env Env, req ApplyRequest) (*ApplyResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := semantics.ComputeTransaction(core.TransactionInput{Interval: iv, Inputs: req.Inputs}, req.Datum.State, req.Datum.Contract)
+	inputs, err := MerkleizeInputs(iv, req.Datum.State, req.Datum.Contract, req.Inputs, req.Continuations)
+	if err != nil {
+		return nil, fmt.Errorf("apply: merkleize inputs: %w", err)
+	}
+	out := semantics.ComputeTransaction(core.TransactionInput{Interval: iv, Inputs: inputs}, req.Datum.State, req.Datum.Contract)
 	if out.Error != nil {
 		return nil, &SemanticsError{Err: out.Error}
 	}
@@ -201,7 +220,7 @@ func ApplyInputs(env Env, req ApplyRequest) (*ApplyResult, error) {
 	d.validFrom, d.ttl = &from, &to
 	d.addInput(ctr)
 	d.addRefInput(refU)
-	red, err := core.EncodeData(core.Redeemer(req.Inputs))
+	red, err := core.EncodeData(core.Redeemer(inputs))
 	if err != nil {
 		return nil, fmt.Errorf("redeemer: %w", err)
 	}
@@ -239,10 +258,20 @@ func ApplyInputs(env Env, req ApplyRequest) (*ApplyResult, error) {
 	if err := addPayments(d, out.Payments, req.Datum.Params.RolesCurrency, payoutHash, ctr.Out.Address); err != nil {
 		return nil, err
 	}
-	if err := authorise(env, d, req.Inputs, req.Datum.Params.RolesCurrency); err != nil {
+	opened, err := authorise(env, d, inputs, req, semHash)
+	if err != nil {
 		return nil, err
 	}
-	for i, in := range req.Inputs {
+	if len(opened) > 0 {
+		// The semantics validator refuses payouts when another script
+		// input is spent (trace z, double satisfaction).
+		for _, p := range out.Payments {
+			if p.To.Kind == core.PayeeParty && p.Amount != nil && p.Amount.Sign() > 0 {
+				return nil, &OpenRoleError{Reason: "releasing an open role cannot be combined with payouts to parties (semantics validator trace z); let the contract wait (e.g. Notify) after the open-role input"}
+			}
+		}
+	}
+	for i, in := range inputs {
 		if !in.Merkleized {
 			continue
 		}
@@ -272,7 +301,7 @@ func ApplyInputs(env Env, req ApplyRequest) (*ApplyResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	ar := &ApplyResult{Result: res, Interval: iv, Output: out}
+	ar := &ApplyResult{Result: res, Interval: iv, Output: out, Inputs: inputs, OpenRoles: opened}
 	if cont != nil {
 		cont.TxID = res.TxID
 		ar.Continuation = cont
@@ -326,9 +355,12 @@ func addPayments(d *draft, pays []core.Payment, cur core.CurrencySymbol, payout 
 }
 
 // authorise adds what the validator checks for each deposit and choice: a
-// required signer for an address party, the role token (spent and
-// re-created unchanged) for a role party.
-func authorise(env Env, d *draft, inputs []core.Input, cur core.CurrencySymbol) error {
+// required signer for an address party, the role token for a role party:
+// a wallet output holding it (spent and re-created unchanged) or, when the
+// wallet has none, an open-role output releasing it. It returns the
+// open-role outputs spent.
+func authorise(env Env, d *draft, inputs []core.Input, req ApplyRequest, semHash registry.ScriptHash) ([]registry.TxOutRef, error) {
+	cur := req.Datum.Params.RolesCurrency
 	var roles []core.TokenName
 	for _, in := range inputs {
 		var p core.Party
@@ -343,7 +375,7 @@ func authorise(env Env, d *draft, inputs []core.Input, cur core.CurrencySymbol) 
 		switch p.Kind {
 		case core.AddressParty:
 			if p.Address.Payment.Script || len(p.Address.Payment.Hash) != 28 {
-				return errors.New("an address party with a script payment credential cannot authorise an input")
+				return nil, errors.New("an address party with a script payment credential cannot authorise an input")
 			}
 			var k [28]byte
 			copy(k[:], p.Address.Payment.Hash)
@@ -354,10 +386,19 @@ func authorise(env Env, d *draft, inputs []core.Input, cur core.CurrencySymbol) 
 			}
 		}
 	}
+	var opened []registry.TxOutRef
 	for _, role := range roles {
 		u, err := roleTokenUTxO(env, cur, role)
+		var missing *MissingRoleTokenError
+		if errors.As(err, &missing) && len(req.OpenRoles) > 0 {
+			if err := spendOpenRole(env, d, req, semHash, role); err != nil {
+				return nil, err
+			}
+			opened = append(opened, d.inputs[len(d.inputs)-1].Ref)
+			continue
+		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if slices.ContainsFunc(d.inputs, func(x UTxO) bool { return x.Ref == u.Ref }) {
 			continue
@@ -367,6 +408,35 @@ func authorise(env Env, d *draft, inputs []core.Input, cur core.CurrencySymbol) 
 		copyOut.Value = u.Out.Value.Clone()
 		d.addOutput(copyOut, true)
 	}
+	return opened, nil
+}
+
+// spendOpenRole adds the open-role output releasing role: spent through
+// the open-role reference script with redeemer C0[] and its datum in the
+// witness set. No output is laid down for the token, so balancing sends it
+// to the change address with the surplus.
+func spendOpenRole(env Env, d *draft, req ApplyRequest, semHash registry.ScriptHash, role core.TokenName) error {
+	u, datum, err := openRoleSpend(env.registry(), semHash, *req.Contract, req.Datum.Params.RolesCurrency, role, req.OpenRoles)
+	if err != nil {
+		return err
+	}
+	h, err := scriptHashOf(u.Out.Address)
+	if err != nil {
+		return fmt.Errorf("open-role output %s: %w", u.Ref, err)
+	}
+	refU, scr, err := refScriptUTxO(env, h)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(d.inputs, func(x UTxO) bool { return x.Ref == u.Ref }) {
+		return &OpenRoleError{Role: role, Reason: fmt.Sprintf("output %s is already spent by this transaction", u.Ref)}
+	}
+	d.addInput(u)
+	d.addRefInput(refU)
+	if datum != nil {
+		d.addDatum(datum)
+	}
+	d.spends[u.Ref] = scriptSpend{script: scr, redeemer: unitRedeemer}
 	return nil
 }
 

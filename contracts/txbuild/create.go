@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"slices"
@@ -40,6 +41,11 @@ const DefaultMintWindow = time.Hour
 type RoleRecipient struct {
 	Address  []byte
 	Quantity uint64
+	// OpenRole sends the token to the open-role validator of the
+	// contract's Marlowe version instead (Address is then ignored): the
+	// role stays open until someone deposits or chooses as it, and that
+	// transaction releases the token to them (semantics.md §4.5).
+	OpenRole bool
 }
 
 // RolesConfig configures the role tokens of a new contract.
@@ -54,6 +60,12 @@ type RolesConfig struct {
 	// Metadata is the CIP-25 metadatum (CBOR) of each minted role,
 	// written under label 721 (RolesMint).
 	Metadata map[core.TokenName][]byte
+	// ThreadTokenName names the thread token (policy: the roles
+	// currency) that a contract with open roles holds in its creator's
+	// account, so that the open-role validator can tie its outputs to
+	// this contract. Used only when some role is open; default "".
+	// RolesMint mints it; RolesUsePolicy takes it from the wallet.
+	ThreadTokenName core.TokenName
 }
 
 // RoleTokenPolicy is the native-script minting policy of roles minted by
@@ -112,6 +124,12 @@ type CreateResult struct {
 	Datum  core.MarloweData
 	// Deposit is the creator's min-UTxO deposit in the contract.
 	Deposit uint64
+	// ThreadToken is the thread token in the creator's account (nil
+	// without open roles).
+	ThreadToken *core.Token
+	// OpenRoles are the open-role outputs created, by role (their TxID
+	// is the creation transaction's).
+	OpenRoles map[core.TokenName]registry.TxOutRef
 }
 
 // Create builds a contract-creation transaction (semantics.md §6.1).
@@ -174,6 +192,32 @@ func Create(env Env, req CreateRequest) (*CreateResult, error) {
 		return nil, fmt.Errorf("create: unknown roles mode %d", req.Roles.Mode)
 	}
 
+	// Open roles: a thread token of the roles policy goes into the
+	// creator's account (BuildConstraints.hs initialMarloweStateV1).
+	var openRoleAddr []byte
+	var threadID AssetID
+	if slices.ContainsFunc(slices.Collect(maps.Values(req.Roles.Distribution)), func(r RoleRecipient) bool { return r.OpenRole }) {
+		if req.Roles.Mode == RolesNone {
+			return nil, &OpenRoleError{Reason: "open roles need role tokens (roles mode none)"}
+		}
+		if err := checkThreadToken(req); err != nil {
+			return nil, fmt.Errorf("create: %w", err)
+		}
+		if openRoleAddr, err = OpenRoleAddress(env.registry(), v, change); err != nil {
+			return nil, fmt.Errorf("create: %w", err)
+		}
+		tt := core.Token{Currency: res.RolesCurrency, Name: req.Roles.ThreadTokenName}
+		res.ThreadToken = &tt
+		copy(threadID.Policy[:], res.RolesCurrency)
+		threadID.Name = string(tt.Name)
+		req.Accounts = append(slices.Clone(req.Accounts), core.AccountEntry{Account: core.AddressPartyOf(creator), Token: tt, Amount: big.NewInt(1)})
+		if req.Roles.Mode == RolesMint {
+			if d.mint, err = d.mint.add(Value{Assets: map[AssetID]uint64{threadID: 1}}); err != nil {
+				return nil, err
+			}
+		}
+	}
+
 	// Initial state: the creator's deposit merged with the requested
 	// accounts, in the Runtime's order.
 	worst, err := worstCaseValue(req)
@@ -222,8 +266,10 @@ func Create(env Env, req CreateRequest) (*CreateResult, error) {
 			if len(r) > 32 {
 				return nil, fmt.Errorf("create: role name %q longer than 32 bytes", string(r))
 			}
-			if _, err := core.AddressFromCIP19(rc.Address); err != nil {
-				return nil, fmt.Errorf("create: recipient of role %q: %w", string(r), err)
+			if !rc.OpenRole {
+				if _, err := core.AddressFromCIP19(rc.Address); err != nil {
+					return nil, fmt.Errorf("create: recipient of role %q: %w", string(r), err)
+				}
 			}
 			var id AssetID
 			copy(id.Policy[:], res.RolesCurrency)
@@ -233,6 +279,19 @@ func Create(env Env, req CreateRequest) (*CreateResult, error) {
 				if d.mint, err = d.mint.add(tok); err != nil {
 					return nil, err
 				}
+			}
+			if rc.OpenRole {
+				raw, h, err := openRoleDatum(req.Roles.ThreadTokenName)
+				if err != nil {
+					return nil, fmt.Errorf("create: %w", err)
+				}
+				d.addDatum(raw)
+				if res.OpenRoles == nil {
+					res.OpenRoles = map[core.TokenName]registry.TxOutRef{}
+				}
+				res.OpenRoles[r] = registry.TxOutRef{Index: uint32(len(d.outputs))}
+				d.addOutput(TxOut{Address: slices.Clone(openRoleAddr), Value: tok, DatumHash: h}, false)
+				continue
 			}
 			d.addOutput(TxOut{Address: slices.Clone(rc.Address), Value: tok}, false)
 		}
@@ -257,6 +316,10 @@ func Create(env Env, req CreateRequest) (*CreateResult, error) {
 	}
 	res.Result = r
 	res.ContractID = registry.TxOutRef{TxID: r.TxID, Index: 0}
+	for role, ref := range res.OpenRoles {
+		ref.TxID = r.TxID
+		res.OpenRoles[role] = ref
+	}
 	return res, nil
 }
 

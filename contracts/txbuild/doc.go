@@ -35,6 +35,23 @@
 // fee exceeds that minimum by at most FeeMarginBytes × minFeeA (the fixed
 // point can settle one CBOR integer width high).
 //
+// Open roles (semantics.md §4.5): a role whose RoleRecipient is OpenRole
+// goes to the open-role validator of the contract's version with datum
+// B threadTokenName; the thread token (roles policy, RolesConfig.
+// ThreadTokenName) sits in the creator's account of the initial state, as
+// the Runtime does, and so returns to the creator when the contract
+// closes. ApplyInputs releases such a role when an input by it needs its
+// token and the wallet has none: the open-role output from
+// ApplyRequest.OpenRoles is spent through its reference script and the
+// token goes to the change address. Because the semantics validator then
+// sees another script input, such a step must not pay anyone (the builder
+// refuses it with OpenRoleError).
+//
+// Merkleized contracts can be driven by plain inputs: with
+// ApplyRequest.Continuations set, MerkleizeInputs replaces each input that
+// matches a merkleized case by its merkleized form carrying the
+// continuation, which the transaction then carries as a witness datum.
+//
 // Role tokens minted by Create use a native-script policy instead of the
 // Runtime's one-shot Plutus policy (which cannot be reproduced without the
 // Haskell toolchain, semantics.md §4.6): all of [signature of the creating
