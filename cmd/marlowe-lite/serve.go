@@ -48,6 +48,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	devBlocks := fs.Int("devnet-blocks", devnet.DefaultBlocks, "devnet: blocks in the generated history")
 	devInterval := fs.Duration("devnet-interval", devnet.DefaultInterval, "devnet: time between new blocks (negative: none)")
 	devSeed := fs.Uint64("devnet-seed", 1, "devnet: generator seed")
+	devScripts := fs.String("devnet-scripts", os.Getenv("MARLOWE_LITE_DEVNET_SCRIPTS"),
+		"devnet: directory of the Marlowe validators' text envelopes; given, the devnet validates and forges submitted transactions after the generated history (env MARLOWE_LITE_DEVNET_SCRIPTS)")
+	devKeys := fs.String("devnet-keys", "", "devnet with --devnet-scripts: directory receiving the funded wallets' keys and addresses (default: a new temporary directory, logged)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,6 +87,19 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	if *useDevnet {
 		cfg.Devnet = &devnet.Config{Seed: *devSeed, Contracts: *devContracts, Blocks: *devBlocks, Interval: *devInterval}
+		if *devScripts != "" {
+			keys := *devKeys
+			if keys == "" {
+				if keys, err = os.MkdirTemp("", "marlowe-lite-devnet-keys"); err != nil {
+					return fmt.Errorf("serve: devnet keys directory: %w", err)
+				}
+			}
+			log.Info().Str("keys", keys).Str("scripts", *devScripts).Msg("validating devnet: wallet keys")
+			cfg.Devnet.Ledger = &devnet.LedgerConfig{ScriptsDir: *devScripts, KeysDir: keys, History: true}
+		} else if *devKeys != "" {
+			fmt.Fprintln(env.stderr, "serve: --devnet-keys needs --devnet-scripts")
+			return errUsage
+		}
 		if !explicit["db"] && os.Getenv("MARLOWE_LITE_DB") == "" {
 			cfg.DB = ""
 		}

@@ -29,6 +29,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/protocol/runtime"
 	"github.com/marlowe-lite/marlowe-lite/protocol/server"
 	"github.com/marlowe-lite/marlowe-lite/service/objects"
+	"github.com/marlowe-lite/marlowe-lite/service/txjob"
 )
 
 // Defaults of Config.
@@ -83,6 +84,7 @@ type Daemon struct {
 	client   *n2c.Client
 	clock    *nodeClock
 	objs     *kv.Objects
+	txjob    *txjob.Handler
 	network  registry.Network
 	magic    uint32
 
@@ -253,6 +255,9 @@ func (d *Daemon) closeAll() {
 		if err := d.ix.Flush(); err != nil {
 			d.log.Warn().Err(err).Msg("flush at shutdown")
 		}
+	}
+	if d.txjob != nil {
+		d.txjob.Close()
 	}
 	if d.client != nil {
 		_ = d.client.Close()

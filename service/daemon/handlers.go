@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 	"github.com/marlowe-lite/marlowe-lite/kv"
 	"github.com/marlowe-lite/marlowe-lite/node/n2c"
 	"github.com/marlowe-lite/marlowe-lite/protocol/runtime"
@@ -12,6 +13,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/service/objects"
 	"github.com/marlowe-lite/marlowe-lite/service/query"
 	"github.com/marlowe-lite/marlowe-lite/service/sync"
+	"github.com/marlowe-lite/marlowe-lite/service/txjob"
 	"github.com/marlowe-lite/marlowe-lite/service/view"
 )
 
@@ -21,8 +23,7 @@ var runtimeVersion = types.Version{Branch: []int64{0, 1, 0}}
 // DefaultGCInterval spaces the contract store's garbage collections.
 const DefaultGCInterval = 10 * time.Minute
 
-// handlers builds the sub-protocol handlers over the store. TxJob stays
-// unserved until transaction building lands.
+// handlers builds the sub-protocol handlers over the store and the node.
 func (d *Daemon) handlers(nodeAddr string) (runtime.Handlers, error) {
 	client, err := n2c.NewClient(n2c.Config{Network: d.network, Magic: d.magic, Address: nodeAddr,
 		Logger: d.log.With().Str("component", "n2c-query").Logger()})
@@ -49,9 +50,20 @@ func (d *Daemon) handlers(nodeAddr string) (runtime.Handlers, error) {
 	if err != nil {
 		return runtime.Handlers{}, fmt.Errorf("daemon: %w", err)
 	}
+	// Reference scripts: the validating devnet's genesis outputs, or the
+	// registry's publications on a real network.
+	var scripts txjob.ScriptSource = txjob.RegistryScripts(registry.New(), d.network)
+	if d.net != nil && d.net.Ledger() != nil {
+		scripts = txjob.LedgerScripts(d.net.Ledger())
+	}
+	if d.txjob, err = txjob.New(txjob.Config{Node: client, Store: d.store, Scripts: scripts, Objects: d.objs,
+		Network: d.network, Logger: d.log.With().Str("component", "txjob").Logger()}); err != nil {
+		return runtime.Handlers{}, fmt.Errorf("daemon: %w", err)
+	}
 	return runtime.Handlers{
 		Sync: svc.MarloweSync(), HeaderSync: svc.HeaderSync(), BulkSync: svc.BulkSync(),
 		Query: q, Load: oh.Load, Transfer: oh.Transfer, ContractQuery: oh.ContractQuery,
+		TxJob: d.txjob,
 	}, nil
 }
 
