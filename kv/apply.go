@@ -144,6 +144,15 @@ func (s *Store) applyCreate(w *writer, blk BlockRef, tx *extract.TxEvents, c *ex
 		if err := w.setRaw(newKey(pByCurrency).str(cur).ref(c.ContractID), nil); err != nil {
 			return err
 		}
+		// Keyed by currency, not contract: contracts sharing a policy
+		// share its script. A later creation carrying it again rewrites
+		// the same bytes, and its rollback restores them (the journal
+		// records that the key existed).
+		if len(c.RolesPolicyScript) > 0 {
+			if err := w.setRaw(rolesPolicyKey(c.RolesCurrency), c.RolesPolicyScript); err != nil {
+				return err
+			}
+		}
 	}
 	for _, t := range h.Tags {
 		if err := checkPart("tag", []byte(t)); err != nil {

@@ -5,7 +5,8 @@
 // block and serves it back two ways: as extract.UTxO, the tracked unspent
 // contract, payout and foreign outputs the recogniser reads for the next
 // block, and as the read API of the protocol server (contract headers,
-// steps in chain order, contracts by roles currency, party or tag, payouts
+// steps in chain order, contracts by roles currency, party or tag, the
+// native-script roles policy a creation carried (to burn role tokens), payouts
 // by contract or role token and status, per-block activity for bulk sync;
 // read_query.go adds the MarloweQuery listings — contracts in creation
 // order filtered by tag, roles currency and parties, payouts and

@@ -144,8 +144,21 @@ func (s *genState) create(t testing.TB, rng *rand.Rand, tx *extract.TxEvents) {
 			ContractID: id, Version: registry.Version(1 + rng.IntN(5)), ScriptHash: genScript, PayoutHash: genPayout,
 			Output: genOutput(t, rng, id, d), Datum: d, RolesCurrency: roles, Metadata: genMetadata(rng),
 		}
+		// Half the role contracts carry their policy script (a function
+		// of the currency, as a real script hash is), so that contracts
+		// sharing a currency rewrite the same 0x18 key and rollbacks must
+		// restore it. Drawn from the id, not rng, to leave the generated
+		// chains of every seed as they were.
+		if roles != "" && (tx.TxID[0]+byte(j))&1 == 0 {
+			c.RolesPolicyScript = genPolicyScript(roles)
+		}
 		tx.Created = append(tx.Created, c)
 	}
+}
+
+// genPolicyScript stands for the native script of a roles currency.
+func genPolicyScript(roles core.CurrencySymbol) []byte {
+	return append([]byte{0x82, 0x01, 0x58, 0x1c}, roles...)
 }
 
 func (s *genState) apply(t testing.TB, rng *rand.Rand, tx *extract.TxEvents) {

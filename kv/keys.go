@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
 )
 
@@ -41,6 +42,7 @@ import (
 //	0x15    currency(len) slot(8) txID(32)               -               index: withdrawals by roles currency of a spent payout, chain order
 //	0x16    txID(32)                                     key bytes       apply-inputs transaction id → its 0x03 step key
 //	0x17    contractID                                   -               index: closed contracts (an apply step left no continuing output)
+//	0x18    currency(len)                                script CBOR     roles policy: the native script a creation carried whose hash is its roles currency (to burn role tokens later)
 //	0x1F    index prefix                                 uint64 BE       number of keys under that prefix of a counted index (0x0D–0x13, 0x15)
 //	0x20    hash(32)                                     contract CBOR   object store (objects.go; never journalled): a contract by its hash, Plutus-data CBOR
 //	0x21    hash(32)                                     32-byte hashes  object store: its adjacency, the merkleized continuations it names
@@ -81,6 +83,7 @@ const (
 	pWithdrawalCur byte = 0x15
 	pApplyTx       byte = 0x16
 	pClosed        byte = 0x17
+	pRolesPolicy   byte = 0x18
 	pCount         byte = 0x1F
 	pJournal       byte = 0xF0
 	pJournalNumber byte = 0xF1
@@ -145,6 +148,12 @@ func activityKey(slot uint64) []byte       { return newKey(pActivity).u64(slot) 
 
 func stepKey(id extract.TxOutRef, slot uint64, txIndex uint32, kind StepKind) []byte {
 	return newKey(pStep).ref(id).u64(slot).u32(txIndex).byte1(byte(kind))
+}
+
+// rolesPolicyKey is the 0x18 key of a roles currency; the caller checks
+// the currency with checkPart first.
+func rolesPolicyKey(currency core.CurrencySymbol) []byte {
+	return newKey(pRolesPolicy).str([]byte(currency))
 }
 
 func payoutByContractKey(id extract.TxOutRef, st PayoutStatus, ref extract.TxOutRef) []byte {

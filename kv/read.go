@@ -2,6 +2,7 @@ package kv
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
@@ -25,6 +26,32 @@ func (s *Store) Contract(id extract.TxOutRef) (h ContractHeader, ok bool, err er
 		return e
 	})
 	return h, ok, err
+}
+
+// RolesPolicy returns the native-script CBOR of the role-token policy
+// currency, as a creation transaction carried it in its witness set (see
+// extract.Created.RolesPolicyScript); ok is false when no indexed creation
+// with that roles currency did. Building a burn of role tokens needs it.
+func (s *Store) RolesPolicy(currency core.CurrencySymbol) (script []byte, ok bool, err error) {
+	if err := checkPart("roles currency", []byte(currency)); err != nil {
+		return nil, false, fmt.Errorf("roles policy: %w", err)
+	}
+	err = s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(rolesPolicyKey(currency))
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+			return nil
+		case err != nil:
+			return err
+		}
+		ok = true
+		script, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("roles policy %x: %w", []byte(currency), err)
+	}
+	return script, ok, nil
 }
 
 // Steps returns a contract's steps in chain order (block, transaction

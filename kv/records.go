@@ -12,7 +12,9 @@ import (
 )
 
 // formatVersion is the on-disk layout version; Open refuses another one.
-const formatVersion uint64 = 2
+// Version 3 added the roles policies (0x18): a store of version 2 lacks
+// them for the contracts it indexed, so it must be rebuilt.
+const formatVersion uint64 = 3
 
 // BlockRef identifies a block: its chain point and block number.
 type BlockRef struct {

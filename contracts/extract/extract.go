@@ -281,6 +281,7 @@ func (x *Extractor) create(v *txView, utxo UTxO, i int) (created *Created, rej *
 	return &Created{
 		ContractID: ref, Version: set.version, ScriptHash: set.semantics, PayoutHash: set.payout,
 		Output: out, Datum: md, RolesCurrency: md.Params.RolesCurrency, Metadata: v.metadata(),
+		RolesPolicyScript: bytes.Clone(v.nativeScript(md.Params.RolesCurrency)),
 	}, nil, nil
 }
 
@@ -411,6 +412,7 @@ type txView struct {
 	outputs []lcommon.TransactionOutput
 
 	witness  map[[32]byte][]byte
+	native   map[[28]byte][]byte
 	sorted   []TxOutRef
 	md       *Metadata
 	resolved map[int]Output
@@ -437,6 +439,36 @@ func (v *txView) witnessDatum(h [32]byte) []byte {
 		}
 	}
 	return v.witness[h]
+}
+
+// nativeScript returns the witness-set native script whose script hash
+// (blake2b-224 of 0x00 ‖ its CBOR, which is also the policy id it mints
+// under) is currency, as encoded; nil when there is none. The ledger rejects
+// extraneous script witnesses, so a match is a script the transaction
+// needed: for a creation, the policy that minted its role tokens.
+func (v *txView) nativeScript(currency core.CurrencySymbol) []byte {
+	if len(currency) != 28 {
+		return nil
+	}
+	if v.native == nil {
+		v.native = map[[28]byte][]byte{}
+		if ws := v.tx.Witnesses(); ws != nil {
+			for _, ns := range ws.NativeScripts() {
+				raw := ns.Cbor()
+				if len(raw) == 0 {
+					// A script built in memory has no stored bytes; its
+					// encoding is what the ledger would hash.
+					var err error
+					if raw, err = ns.MarshalCBOR(); err != nil || len(raw) == 0 {
+						continue
+					}
+				}
+				h := lcommon.Blake2b224Hash(append([]byte{lcommon.ScriptRefTypeNativeScript}, raw...))
+				v.native[[28]byte(h)] = raw
+			}
+		}
+	}
+	return v.native[[28]byte([]byte(currency))]
 }
 
 // datumOf resolves o's datum: inline, or from the witness set by hash.

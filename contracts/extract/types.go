@@ -77,7 +77,15 @@ type Created struct {
 	// RolesCurrency is Datum.Params.RolesCurrency: the role-token policy,
 	// empty when the contract has no roles.
 	RolesCurrency core.CurrencySymbol
-	Metadata      Metadata
+	// RolesPolicyScript is the native script whose hash is RolesCurrency,
+	// as encoded in the creation transaction's witness set: present when
+	// the transaction carried the roles policy as a native script (to
+	// mint the role tokens), so that they can be burnt later without the
+	// creator having kept the script. Nil otherwise: no roles, a Plutus
+	// policy, a policy given by reference script, or tokens minted
+	// before.
+	RolesPolicyScript []byte
+	Metadata          Metadata
 }
 
 // Payout is an output of an apply-inputs transaction at the contract's
