@@ -472,3 +472,44 @@ func cip25(cur core.CurrencySymbol, md map[core.TokenName][]byte) (txtest.Label,
 	}
 	return txtest.Label{Label: CIP25Label, Value: b}, nil
 }
+
+// ParseRoleTokenPolicy reads back a policy script this builder made (as the
+// index records it from the creation transaction): exactly
+// [1, [[0, keyHash], [5, before]]] in the builder's own encoding. Any other
+// native script — a policy marlowe-lite did not make — is refused, since
+// the builder could not satisfy it when burning.
+func ParseRoleTokenPolicy(script []byte) (RoleTokenPolicy, error) {
+	var v []any
+	if err := cbor.Unmarshal(script, &v); err != nil {
+		return RoleTokenPolicy{}, fmt.Errorf("role-token policy script: %w", err)
+	}
+	bad := fmt.Errorf("role-token policy script %x is not [1, [[0, keyHash], [5, before]]]", script)
+	if len(v) != 2 {
+		return RoleTokenPolicy{}, bad
+	}
+	if tag, ok := v[0].(uint64); !ok || tag != 1 {
+		return RoleTokenPolicy{}, bad
+	}
+	parts, ok := v[1].([]any)
+	if !ok || len(parts) != 2 {
+		return RoleTokenPolicy{}, bad
+	}
+	sig, ok1 := parts[0].([]any)
+	lock, ok2 := parts[1].([]any)
+	if !ok1 || !ok2 || len(sig) != 2 || len(lock) != 2 {
+		return RoleTokenPolicy{}, bad
+	}
+	sigTag, ok1 := sig[0].(uint64)
+	key, ok2 := sig[1].([]byte)
+	lockTag, ok3 := lock[0].(uint64)
+	before, ok4 := lock[1].(uint64)
+	if !ok1 || !ok2 || !ok3 || !ok4 || sigTag != 0 || lockTag != 5 || len(key) != 28 {
+		return RoleTokenPolicy{}, bad
+	}
+	p := RoleTokenPolicy{Before: before}
+	copy(p.KeyHash[:], key)
+	if !bytes.Equal(p.Script(), script) {
+		return RoleTokenPolicy{}, fmt.Errorf("role-token policy script %x is not in the builder's encoding", script)
+	}
+	return p, nil
+}
