@@ -50,9 +50,10 @@ type loadResult struct {
 	// this process (the clients) used during the load; machineCPU is
 	// what every process on the machine used.
 	serverCPU, benchCPU, machineCPU time.Duration
-	// maxRSS is the largest VmRSS of the serving process sampled during
-	// the load (KiB).
-	maxRSS int64
+	// startRSS is the serving process's VmRSS as the load starts (memory
+	// kept from earlier loads included) and maxRSS the largest sampled
+	// during the load (KiB).
+	startRSS, maxRSS int64
 }
 
 // cores is CPU time d as a number of cores busy during the load.
@@ -145,6 +146,11 @@ func runLoad(ctx context.Context, srv *server, name string, clients int, dur tim
 	if err != nil {
 		return nil, err
 	}
+	m0, err := readMemory(srv.pid)
+	if err != nil {
+		return nil, err
+	}
+	res.startRSS, res.maxRSS = m0.rss, m0.rss
 	stopSampling := make(chan struct{})
 	sampled := make(chan error, 1)
 	go func() {
@@ -213,9 +219,6 @@ func runLoad(ctx context.Context, srv *server, name string, clients int, dur tim
 	res.serverCPU, res.benchCPU, res.machineCPU = srvCPU1-srvCPU0, benchCPU1-benchCPU0, machineCPU1-machineCPU0
 	return res, nil
 }
-
-// forever is a deadline no pass reaches: a reference pass runs to its end.
-var forever = time.Now().Add(100 * 365 * 24 * time.Hour)
 
 // headerSyncBody repeats HeaderSync passes from Genesis until the deadline.
 func headerSyncBody(addr string, t *truth) clientBody {

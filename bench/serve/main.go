@@ -49,6 +49,10 @@ import (
 	"time"
 )
 
+// idleSettle is how long the server idles after catching up before its
+// memory is read.
+const idleSettle = 10 * time.Second
+
 type config struct {
 	contracts  []int
 	blocks     int
@@ -134,18 +138,14 @@ func run(ctx context.Context, c config) (err error) {
 	if err != nil {
 		return err
 	}
-	env := describeMachine()
-	var reports []*report
+	fmt.Print(describeMachine())
+	// Each size's tables are printed as soon as it is done, so that a
+	// failure in a later size keeps the earlier ones.
 	for _, n := range c.contracts {
 		r, err := measure(ctx, c, bin, filepath.Join(tmp, fmt.Sprintf("run-%d", n)), n)
 		if err != nil {
 			return fmt.Errorf("%d contracts: %w", n, err)
 		}
-		reports = append(reports, r)
-	}
-	fmt.Println()
-	fmt.Print(env)
-	for _, r := range reports {
 		fmt.Println()
 		r.print(c)
 	}
@@ -248,13 +248,14 @@ func measure(ctx context.Context, c config, bin, dir string, n int) (_ *report, 
 	if host, _, err := net.SplitHostPort(addr); err != nil || !net.ParseIP(host).IsLoopback() {
 		return nil, fmt.Errorf("the server listens on %q, want a loopback address", addr)
 	}
-	// Let the last commit settle (the log line follows the commit, but
-	// Badger's background work may still run) before the idle reading.
-	time.Sleep(2 * time.Second)
+	// Let the process settle before the idle reading: Badger's background
+	// work after the last commit, and the Go runtime returning the
+	// catch-up's garbage to the system.
+	time.Sleep(idleSettle)
 	if r.idle, err = readMemory(srv.pid); err != nil {
 		return nil, err
 	}
-	logf("serving process after catch-up (idle): %s", r.idle)
+	logf("serving process %v after catch-up (idle): %s", idleSettle, r.idle)
 
 	if err := r.referencePasses(ctx, addr, c); err != nil {
 		return nil, err
@@ -279,9 +280,9 @@ func measure(ctx context.Context, c config, bin, dir string, n int) (_ *report, 
 			r.loads[l.name][clients] = res
 			r.maxLoadRSS = max(r.maxLoadRSS, res.maxRSS)
 			items, passes := res.items()
-			logf("%-12s %2d clients: %d items, %d complete, %.0f/s per client, %.0f/s in all; CPU cores: server %.2f, clients %.2f, machine %.2f; max VmRSS %s",
+			logf("%-12s %2d clients: %d items, %d complete, %.0f/s per client, %.0f/s in all; CPU cores: server %.2f, clients %.2f, machine %.2f; VmRSS %s → max %s",
 				l.name, clients, items, passes, res.perClient(false), res.total(false),
-				res.cores(res.serverCPU), res.cores(res.benchCPU), res.cores(res.machineCPU), mib(res.maxRSS))
+				res.cores(res.serverCPU), res.cores(res.benchCPU), res.cores(res.machineCPU), mib(res.startRSS), mib(res.maxRSS))
 		}
 	}
 	if r.end, err = readMemory(srv.pid); err != nil {
@@ -310,6 +311,8 @@ func (r *report) referencePasses(ctx context.Context, addr string, c config) err
 	t := r.truth
 	ctx, cancel := context.WithTimeout(ctx, c.catchUpMax)
 	defer cancel()
+	// A deadline no pass reaches: each reference pass runs to its end.
+	forever := time.Now().Add(100 * 365 * 24 * time.Hour)
 	if err := checkStatus(ctx, addr, t); err != nil {
 		return err
 	}

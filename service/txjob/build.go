@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"slices"
 
+	lcommon "github.com/blinklabs-io/gouroboros/ledger/common"
 	"github.com/blinklabs-io/gouroboros/ledger/conway"
 	"golang.org/x/crypto/blake2b"
 
@@ -58,7 +60,7 @@ func (h *Handler) create(ctx context.Context, c ptx.Create) job.Outcome {
 		req.StakeCredential = &core.Credential{Script: c.StakeCredential.Script, Hash: c.StakeCredential.Hash}
 	}
 	var err error
-	if req.Roles, err = rolesOf(c.RoleTokens); err != nil {
+	if req.Roles, err = rolesOf(c.RoleTokens, c.ThreadTokenName); err != nil {
 		return fail(ptx.CreateConstraintError{Err: ptx.BalancingError{Message: err.Error()}})
 	}
 	if req.Accounts, err = coreAccounts(c.Accounts); err != nil {
@@ -73,18 +75,22 @@ func (h *Handler) create(ctx context.Context, c ptx.Create) job.Outcome {
 		}
 		req.MinLovelace = m.Uint64()
 	}
-	var cr *txbuild.CreateResult
+	// The node is read under its query lock; the build (coin selection,
+	// script evaluation) runs after it, so builds run in parallel.
+	var st nodeState
 	qerr := h.cfg.Node.Query(ctx, func(s *n2c.Snapshot) error {
-		st, err := h.loadEnv(ctx, s, c.WalletAddresses)
-		if err != nil {
-			return err
-		}
-		cr, err = txbuild.Create(st.env, req)
+		var err error
+		st, err = h.loadEnv(ctx, s, c.WalletAddresses)
 		return err
 	})
 	if qerr != nil {
 		h.log.Debug().Err(qerr).Msg("create failed")
 		return fail(h.createError(qerr))
+	}
+	cr, err := txbuild.Create(st.env, req)
+	if err != nil {
+		h.log.Debug().Err(err).Msg("create failed")
+		return fail(h.createError(err))
 	}
 	if m := c.MinLovelaceDeposit; m != nil && m.Uint64() < cr.Deposit {
 		// The Runtime refuses a deposit below the minimum instead of
@@ -107,33 +113,53 @@ func (h *Handler) create(ctx context.Context, c ptx.Create) job.Outcome {
 	if err != nil {
 		return fail(ptx.CreateToCardanoError{})
 	}
+	safetyErrs, err := h.createSafety(ctx, cr.Datum, req.Roles)
+	if err != nil {
+		return fail(ptx.CreateSafetyAnalysisError{Message: err.Error()})
+	}
+	if len(safetyErrs) > 0 && len(c.Accounts) > 0 {
+		// With initial accounts the contract can be unsafe from its
+		// first transaction, so the Runtime refuses to create it.
+		return fail(ptx.CreateSafetyAnalysisFailed{Errors: safetyErrs})
+	}
 	return job.SucceededWith(ptx.ContractCreated{
 		Era: types.BabbageEraOnwardsConway, ContractId: id, RolesCurrency: types.PolicyId(cr.RolesCurrency),
 		Metadata: c.Metadata, MarloweScriptHash: view.ScriptHash(set.Semantics.Hash),
 		MarloweScriptAddress: types.Address(outs[0].Out.Address), PayoutScriptHash: view.ScriptHash(set.Payout.Hash),
 		PayoutScriptAddress: types.Address(set.Payout.EnterpriseAddressBytes(h.cfg.Network)),
-		Datum:               pd, Assets: wireAssets(outs[0].Out.Value), TxBody: cr.CBOR, SafetyErrors: []ptx.SafetyError{},
+		Datum:               pd, Assets: wireAssets(outs[0].Out.Value), TxBody: cr.CBOR, SafetyErrors: safetyErrs,
 	})
 }
 
-// rolesOf converts the role-token configuration. The builder sends each
-// role to one address; several recipients, script recipients (open roles)
-// and CIP-25 metadata are refused.
-func rolesOf(rc ptx.RoleTokensConfig) (txbuild.RolesConfig, error) {
+// rolesOf converts the role-token configuration; thread names the thread
+// token of a contract with open roles (nil: ""). The builder sends each
+// role to one destination: an address, or the open-role validator (a
+// script recipient). Several recipients and CIP-25 metadata are refused.
+func rolesOf(rc ptx.RoleTokensConfig, thread *types.TokenName) (txbuild.RolesConfig, error) {
 	recipient := func(role types.TokenName, m map[ptx.Destination]*big.Int) (txbuild.RoleRecipient, error) {
 		if len(m) != 1 {
 			return txbuild.RoleRecipient{}, fmt.Errorf("role %q: %d recipients, only one is supported", string(role), len(m))
 		}
 		for d, q := range m {
-			if d.Kind != ptx.ToAddress {
-				return txbuild.RoleRecipient{}, fmt.Errorf("role %q: script recipients (open roles) are not supported", string(role))
-			}
 			if q == nil || q.Sign() <= 0 || !q.IsUint64() {
 				return txbuild.RoleRecipient{}, fmt.Errorf("role %q: quantity %v out of range", string(role), q)
 			}
-			return txbuild.RoleRecipient{Address: []byte(d.Address), Quantity: q.Uint64()}, nil
+			switch d.Kind {
+			case ptx.ToAddress:
+				return txbuild.RoleRecipient{Address: []byte(d.Address), Quantity: q.Uint64()}, nil
+			case ptx.ToScript:
+				if d.Script != ptx.OpenRoleScript {
+					return txbuild.RoleRecipient{}, fmt.Errorf("role %q: unknown helper script %d", string(role), d.Script)
+				}
+				return txbuild.RoleRecipient{OpenRole: true, Quantity: q.Uint64()}, nil
+			}
+			return txbuild.RoleRecipient{}, fmt.Errorf("role %q: destination kind %d", string(role), d.Kind)
 		}
 		return txbuild.RoleRecipient{}, nil
+	}
+	var threadName core.TokenName
+	if thread != nil {
+		threadName = core.TokenName(*thread)
 	}
 	switch v := rc.(type) {
 	case nil, ptx.RoleTokensNone:
@@ -142,7 +168,7 @@ func rolesOf(rc ptx.RoleTokensConfig) (txbuild.RolesConfig, error) {
 		if len(v.Policy) != 28 {
 			return txbuild.RolesConfig{}, fmt.Errorf("policy id of %d bytes", len(v.Policy))
 		}
-		out := txbuild.RolesConfig{Mode: txbuild.RolesUsePolicy, Distribution: map[core.TokenName]txbuild.RoleRecipient{}}
+		out := txbuild.RolesConfig{Mode: txbuild.RolesUsePolicy, Distribution: map[core.TokenName]txbuild.RoleRecipient{}, ThreadTokenName: threadName}
 		copy(out.Policy[:], v.Policy)
 		for role, m := range v.Distribution {
 			r, err := recipient(role, m)
@@ -153,7 +179,7 @@ func rolesOf(rc ptx.RoleTokensConfig) (txbuild.RolesConfig, error) {
 		}
 		return out, nil
 	case ptx.RoleTokensMint:
-		out := txbuild.RolesConfig{Mode: txbuild.RolesMint, Distribution: map[core.TokenName]txbuild.RoleRecipient{}}
+		out := txbuild.RolesConfig{Mode: txbuild.RolesMint, Distribution: map[core.TokenName]txbuild.RoleRecipient{}, ThreadTokenName: threadName}
 		for role, mr := range v.Mint {
 			if mr.Metadata != nil {
 				return out, fmt.Errorf("role %q: role-token metadata is not supported", string(role))
@@ -234,7 +260,7 @@ func (h *Handler) applyInputs(ctx context.Context, c ptx.ApplyInputs) job.Outcom
 		return fail(ptx.ApplyInputsConstraintError{Err: ptx.BalancingError{Message: err.Error()}})
 	}
 	var (
-		ar      *txbuild.ApplyResult
+		areq    txbuild.ApplyRequest
 		ctrUTxO txbuild.UTxO
 		st      nodeState
 		outcome *job.Outcome
@@ -263,7 +289,11 @@ func (h *Handler) applyInputs(ctx context.Context, c ptx.ApplyInputs) job.Outcom
 		if ctrUTxO, err = txbuild.DecodeUTxO(out.Ref, us[0].Output.Cbor()); err != nil {
 			return err
 		}
-		req := txbuild.ApplyRequest{Contract: &ctrUTxO, Datum: datum, DatumCBOR: out.Datum, Inputs: inputs, Tags: tags}
+		req := txbuild.ApplyRequest{Contract: &ctrUTxO, Datum: datum, DatumCBOR: out.Datum, Inputs: inputs, Tags: tags,
+			Continuations: h.continuations()}
+		if req.OpenRoles, err = h.openRoleOutputs(s, ctrUTxO, datum.Params.RolesCurrency, inputs, st.env.Wallet); err != nil {
+			return err
+		}
 		for _, b := range []struct {
 			t   *types.UTCTime
 			dst **uint64
@@ -285,8 +315,8 @@ func (h *Handler) applyInputs(ctx context.Context, c ptx.ApplyInputs) job.Outcom
 			}
 			*b.dst = &slot
 		}
-		ar, err = txbuild.ApplyInputs(st.env, req)
-		return err
+		areq = req
+		return nil
 	})
 	if qerr != nil {
 		h.log.Debug().Err(qerr).Msg("apply inputs failed")
@@ -295,11 +325,116 @@ func (h *Handler) applyInputs(ctx context.Context, c ptx.ApplyInputs) job.Outcom
 	if outcome != nil {
 		return *outcome
 	}
+	ar, err := txbuild.ApplyInputs(st.env, areq)
+	if err != nil {
+		h.log.Debug().Err(err).Msg("apply inputs failed")
+		return fail(h.applyError(err))
+	}
 	res, err := h.inputsApplied(c, cur, ctrUTxO, datum, ar, st)
 	if err != nil {
 		return fail(ptx.ApplyInputsConstraintError{Err: ptx.ToCardanoError{}})
 	}
 	return job.SucceededWith(res)
+}
+
+// continuations looks the continuations of merkleized cases up in the
+// contract store, so that plain inputs drive a contract created from the
+// store (nil without a store). A store that cannot be read is logged and
+// the continuation reported missing: the command then fails with the
+// builder's MissingContinuationError.
+func (h *Handler) continuations() txbuild.ContinuationLookup {
+	if h.cfg.Objects == nil {
+		return nil
+	}
+	return func(hash []byte) (core.Contract, bool) {
+		c, ok, err := h.cfg.Objects.Contract(hash)
+		if err != nil {
+			h.log.Warn().Err(err).Hex("hash", hash).Msg("contract store: read continuation")
+			return nil, false
+		}
+		return c, ok
+	}
+}
+
+// openRoleOutputs lists the outputs at the open-role validator of the
+// contract's Marlowe version that hold a token of the roles currency cur.
+// They are only looked up when an input acts as a role whose token the
+// wallet lacks: only then can the builder release an open role, and the
+// validator's address is shared by every contract.
+func (h *Handler) openRoleOutputs(s *n2c.Snapshot, ctr txbuild.UTxO, cur core.CurrencySymbol, inputs []core.Input, w txbuild.Wallet) ([]txbuild.UTxO, error) {
+	if len(cur) != 28 || !lacksRoleToken(cur, inputs, w) {
+		return nil, nil
+	}
+	semHash, ok := registry.ScriptPaymentCredential(ctr.Out.Address)
+	if !ok {
+		return nil, nil
+	}
+	sem, ok := h.reg.ByHash(semHash)
+	if !ok {
+		return nil, nil
+	}
+	if set, ok := h.reg.Set(sem.Version); !ok || !set.HasOpenRole {
+		return nil, nil
+	}
+	raw, err := txbuild.OpenRoleAddress(h.reg, sem.Version, ctr.Out.Address)
+	if err != nil {
+		return nil, fmt.Errorf("open roles: %w", err)
+	}
+	addr, err := lcommon.NewAddressFromBytes(raw)
+	if err != nil {
+		return nil, fmt.Errorf("open roles: address %x: %w", raw, err)
+	}
+	us, err := s.UTxOByAddress(addr)
+	if err != nil {
+		return nil, fmt.Errorf("open roles: %w", err)
+	}
+	var out []txbuild.UTxO
+	for _, u := range us {
+		tu, err := txbuild.DecodeUTxO(u.Ref, u.Output.Cbor())
+		if err != nil {
+			return nil, fmt.Errorf("open roles: %w", err)
+		}
+		for id := range tu.Out.Value.Assets {
+			if string(id.Policy[:]) == string(cur) {
+				out = append(out, tu)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// lacksRoleToken reports whether some deposit or choice of inputs is by a
+// role of currency cur whose token no wallet output holds.
+func lacksRoleToken(cur core.CurrencySymbol, inputs []core.Input, w txbuild.Wallet) bool {
+	for _, in := range inputs {
+		var p core.Party
+		switch c := in.Content.(type) {
+		case core.IDeposit:
+			p = c.From
+		case core.IChoice:
+			p = c.ID.Owner
+		default:
+			continue
+		}
+		if p.Kind != core.RoleParty {
+			continue
+		}
+		var id txbuild.AssetID
+		copy(id.Policy[:], cur)
+		id.Name = string(p.Role)
+		held := false
+		for _, u := range w.UTxOs {
+			if u.Out.Value.Assets[id] > 0 {
+				held = true
+				break
+			}
+		}
+		if !held {
+			return true
+		}
+	}
+	return false
 }
 
 // inputsApplied assembles the ApplyInputs result from the built
@@ -380,10 +515,18 @@ func (h *Handler) inputsApplied(c ptx.ApplyInputs, cur current, ctr txbuild.UTxO
 		}
 		to = types.UTCTimeOf(t)
 	}
+	// The inputs as redeemed: plain inputs the builder merkleized carry
+	// their continuations.
+	ins := c.Inputs
+	if slices.ContainsFunc(ar.Inputs, func(in core.Input) bool { return in.Merkleized }) {
+		if ins, err = ptx.InputsToData(ar.Inputs); err != nil {
+			return res, err
+		}
+	}
 	return ptx.InputsApplied{
 		Era: types.BabbageEraOnwardsConway, ContractId: c.ContractId, Metadata: c.Metadata,
 		Input:  types.TransactionScriptOutput{Address: types.Address(ctr.Out.Address), Assets: wireAssets(ctr.Out.Value), Utxo: inRef, Datum: inPD},
-		Output: tout, InvalidBefore: from, InvalidHereafter: to, Inputs: c.Inputs, TxBody: ar.CBOR,
+		Output: tout, InvalidBefore: from, InvalidHereafter: to, Inputs: ins, TxBody: ar.CBOR,
 		SafetyErrors: []ptx.SafetyError{},
 	}, nil
 }
@@ -422,7 +565,8 @@ func (h *Handler) withdraw(ctx context.Context, c ptx.Withdraw) job.Outcome {
 		ws = append(ws, want{wire: wr, ref: ref, datum: d})
 	}
 	var (
-		r       *txbuild.Result
+		wreq    txbuild.WithdrawRequest
+		wenv    txbuild.Env
 		inputs  = map[types.TxOutRef]types.Payout{}
 		outcome *job.Outcome
 	)
@@ -459,8 +603,8 @@ func (h *Handler) withdraw(ctx context.Context, c ptx.Withdraw) job.Outcome {
 			inputs[w.wire] = types.Payout{Address: types.Address(u.Out.Address), Assets: wireAssets(u.Out.Value),
 				Datum: types.AssetId{Policy: types.PolicyId(w.datum.RolesCurrency), Name: types.TokenName(w.datum.Role)}}
 		}
-		r, err = txbuild.Withdraw(st.env, req)
-		return err
+		wreq, wenv = req, st.env
+		return nil
 	})
 	if qerr != nil {
 		h.log.Debug().Err(qerr).Msg("withdraw failed")
@@ -469,47 +613,12 @@ func (h *Handler) withdraw(ctx context.Context, c ptx.Withdraw) job.Outcome {
 	if outcome != nil {
 		return *outcome
 	}
+	r, err := txbuild.Withdraw(wenv, wreq)
+	if err != nil {
+		h.log.Debug().Err(err).Msg("withdraw failed")
+		return fail(h.withdrawError(err))
+	}
 	return job.SucceededWith(ptx.WithdrawTx{Era: types.BabbageEraOnwardsConway, Inputs: inputs, TxBody: r.CBOR})
-}
-
-// ---------------------------------------------------------------------------
-// BurnRoleTokens
-
-// burn answers BurnRoleTokens. The builder burns under the native policy
-// Create mints with, which it must be given whole (key hash and time
-// lock); the index does not keep policy scripts, so a policy is only
-// known when the wallet holds none of its tokens (BurnNoTokens) — any
-// matching token yields BurnInvalidPolicyId naming the policies.
-func (h *Handler) burn(ctx context.Context, c ptx.BurnRoleTokens) job.Outcome {
-	var policies []types.PolicyId
-	qerr := h.cfg.Node.Query(ctx, func(s *n2c.Snapshot) error {
-		st, err := h.loadEnv(ctx, s, c.WalletAddresses)
-		if err != nil {
-			return err
-		}
-		seen := map[types.PolicyId]bool{}
-		for _, u := range st.env.Wallet.UTxOs {
-			for id := range u.Out.Value.Assets {
-				pid := types.PolicyId(id.Policy[:])
-				m, err := h.matches(c.Filter, pid, types.TokenName(id.Name))
-				if err != nil {
-					return err
-				}
-				if m && !seen[pid] {
-					seen[pid] = true
-					policies = append(policies, pid)
-				}
-			}
-		}
-		return nil
-	})
-	if qerr != nil {
-		return job.FailedWith(h.burnError(qerr))
-	}
-	if len(policies) == 0 {
-		return job.FailedWith(ptx.BurnNoTokens{})
-	}
-	return job.FailedWith(ptx.BurnInvalidPolicyId{Policies: policies})
 }
 
 // matches evaluates a role-token filter on one token. Only tokens of a

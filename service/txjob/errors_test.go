@@ -3,6 +3,7 @@ package txjob_test
 import (
 	"context"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
@@ -55,11 +56,12 @@ func TestErrorPaths(t *testing.T) {
 	}
 	future := types.UTCTimeOf(time.Now().Add(time.Hour))
 
-	cases := []struct {
+	type errCase struct {
 		name string
 		run  func() any
 		want func(any) bool
-	}{
+	}
+	cases := []errCase{
 		{"create: contract hash not in the store", func() any {
 			c := create
 			c.Contract = binary.Either[core.Contract, types.DatumHash]{IsRight: true, Right: types.DatumHash(make([]byte, 32))}
@@ -92,6 +94,77 @@ func TestErrorPaths(t *testing.T) {
 			must(t, err)
 			return e
 		}, func(e any) bool { x, ok := e.(ptx.InsufficientMinAdaDeposit); return ok && x.Lovelace.Sign() > 0 }},
+		{"create: two recipients of one role", func() any {
+			c := create
+			c.RoleTokens = ptx.RoleTokensMint{Mint: ptx.Mint{"A": {Recipients: map[ptx.Destination]*big.Int{
+				{Kind: ptx.ToAddress, Address: types.Address(r.wallets[1].Address)}: big.NewInt(1),
+				{Kind: ptx.ToAddress, Address: types.Address(r.wallets[2].Address)}: big.NewInt(1)}}}}
+			_, e, err := r.txjob(t).Create(ctx, c)
+			must(t, err)
+			return e
+		}, isCreateBalancing},
+		{"create: thread token named as a distributed role", func() any {
+			c := create
+			thread := types.TokenName("A")
+			c.ThreadTokenName = &thread
+			c.RoleTokens = ptx.RoleTokensMint{Mint: ptx.Mint{"A": {Recipients: map[ptx.Destination]*big.Int{
+				{Kind: ptx.ToScript, Script: ptx.OpenRoleScript}: big.NewInt(1)}}}}
+			_, e, err := r.txjob(t).Create(ctx, c)
+			must(t, err)
+			return e
+		}, isCreateBalancing},
+		{"create: undecodable wallet address", func() any {
+			c := create
+			c.WalletAddresses = ptx.WalletAddresses{ChangeAddress: types.Address([]byte{0xff, 1, 2})}
+			_, e, err := r.txjob(t).Create(ctx, c)
+			must(t, err)
+			return e
+		}, func(e any) bool {
+			x, ok := e.(ptx.CreateBuildupFailed)
+			_, dec := x.Err.(ptx.AddressesDecodingFailed)
+			return ok && dec
+		}},
+		{"create: initial account of an undecodable address", func() any {
+			c := create
+			c.Accounts = map[ptx.Account]types.Assets{{Kind: ptx.AddressAccount, Address: types.Address([]byte{0xff})}: {Ada: big.NewInt(1_000_000)}}
+			_, e, err := r.txjob(t).Create(ctx, c)
+			must(t, err)
+			return e
+		}, func(e any) bool {
+			x, ok := e.(ptx.CreateBuildupFailed)
+			_, inv := x.Err.(ptx.InvalidInitialState)
+			return ok && inv
+		}},
+		{"create: unsafe contract with initial accounts", func() any {
+			// Role B is used but not minted: with initial accounts the
+			// safety finding is fatal.
+			c := create
+			c.Contract = binary.Either[core.Contract, types.DatumHash]{Left: core.When{Cases: []core.Case{{Action: core.Deposit{Into: a,
+				From: core.RolePartyOf("B"), Token: core.Ada, Amount: core.Constant{N: big.NewInt(1)}}, Then: core.Close{}}},
+				Timeout: timeout, Continuation: core.Close{}}}
+			c.Accounts = map[ptx.Account]types.Assets{{Kind: ptx.RoleAccount, Role: "A"}: {Ada: big.NewInt(2_000_000)}}
+			_, e, err := r.txjob(t).Create(ctx, c)
+			must(t, err)
+			return e
+		}, func(e any) bool {
+			x, ok := e.(ptx.CreateSafetyAnalysisFailed)
+			return ok && slices.ContainsFunc(x.Errors, func(s ptx.SafetyError) bool { return s == ptx.MissingRoleToken{Role: "B"} })
+		}},
+		{"create: unsafe contract without initial accounts is built, findings reported", func() any {
+			c := create
+			c.Contract = binary.Either[core.Contract, types.DatumHash]{Left: core.When{Cases: []core.Case{{Action: core.Deposit{Into: a,
+				From: core.RolePartyOf("B"), Token: core.Ada, Amount: core.Constant{N: big.NewInt(1)}}, Then: core.Close{}}},
+				Timeout: timeout, Continuation: core.Close{}}}
+			cr, e, err := r.txjob(t).Create(ctx, c)
+			must(t, err)
+			if e != nil {
+				return e
+			}
+			return cr.SafetyErrors
+		}, func(e any) bool {
+			x, ok := e.([]ptx.SafetyError)
+			return ok && slices.Contains(x, ptx.SafetyError(ptx.MissingRoleToken{Role: "B"}))
+		}},
 		{"apply: unknown contract", func() any {
 			return apply(1, deposit(5_000_000), func(c *ptx.ApplyInputs) {
 				c.ContractId = types.ContractId{TxId: types.TxId(make([]byte, 32))}
@@ -116,6 +189,15 @@ func TestErrorPaths(t *testing.T) {
 		{"apply: lower bound after the tip", func() any {
 			return apply(1, deposit(5_000_000), func(c *ptx.ApplyInputs) { c.InvalidBefore = &future })
 		}, func(e any) bool { _, ok := e.(ptx.ValidityLowerBoundTooHigh); return ok }},
+		{"apply: metadata under another label", func() any {
+			return apply(1, deposit(5_000_000), func(c *ptx.ApplyInputs) {
+				c.Metadata = types.MarloweTransactionMetadata{Metadata: types.TransactionMetadata{674: types.MetadataText("memo")}}
+			})
+		}, func(e any) bool {
+			x, ok := e.(ptx.ApplyInputsConstraintError)
+			_, bal := x.Err.(ptx.BalancingError)
+			return ok && bal
+		}},
 		{"withdraw: nothing", func() any {
 			_, e, err := r.txjob(t).Withdraw(ctx, ptx.Withdraw{Version: types.MarloweV1, WalletAddresses: r.wa(1)})
 			must(t, err)
@@ -152,6 +234,21 @@ func TestErrorPaths(t *testing.T) {
 			return p.Err
 		}, func(e any) bool { x, ok := e.(ptx.SubmitFailed); return ok && x.Message != "" }},
 	}
+	submitBad := func(era types.BabbageEraOnwards, tx []byte) func() any {
+		return func() any {
+			p, err := r.txjob(t).Submit(ctx, ptx.Submit{Era: era, Tx: tx})
+			must(t, err)
+			if !p.Done {
+				t.Fatal("bad submission accepted")
+			}
+			return p.Err
+		}
+	}
+	isSubmitFailed := func(e any) bool { x, ok := e.(ptx.SubmitFailed); return ok && x.Message != "" }
+	cases = append(cases,
+		errCase{"submit: not a transaction", submitBad(types.BabbageEraOnwardsConway, []byte{0x82, 0x01, 0x02}), isSubmitFailed},
+		errCase{"submit: Babbage era", submitBad(types.BabbageEraOnwardsBabbage, cc.TxBody), isSubmitFailed},
+	)
 	for _, c := range cases {
 		got := c.run()
 		if !c.want(got) {
@@ -174,6 +271,13 @@ func TestErrorPaths(t *testing.T) {
 	if err != nil || !ok || !p.Done || p.Err != nil {
 		t.Fatalf("attach to the creation's job: %+v %v %v", p, ok, err)
 	}
+}
+
+// isCreateBalancing: a Create refused with a BalancingError.
+func isCreateBalancing(e any) bool {
+	x, ok := e.(ptx.CreateConstraintError)
+	b, bal := x.Err.(ptx.BalancingError)
+	return ok && bal && b.Message != ""
 }
 
 func must(t *testing.T, err error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -93,6 +94,10 @@ type Config struct {
 	Network registry.Network
 	// Registry resolves validator hashes (nil: registry.New()).
 	Registry *registry.Registry
+	// SafetyTimeout bounds Create's transaction safety analysis (0:
+	// DefaultSafetyTimeout; negative: the analysis is skipped and only
+	// the contract check runs).
+	SafetyTimeout time.Duration
 	// MaxJobs bounds the remembered submit jobs (0: DefaultMaxJobs).
 	MaxJobs int
 	Logger  zerolog.Logger

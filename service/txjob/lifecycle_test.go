@@ -3,7 +3,10 @@ package txjob_test
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"math/big"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,57 +210,163 @@ func partyOfInput(in core.Input) (core.Party, bool) {
 	return core.Party{}, false
 }
 
-// TestLifecycles runs reference paths of the escrow and the bonds (role
-// parties, ada only) on the validating devnet through the TCP protocol:
-// create, every input step, close, then every role payout withdrawn by its
-// token's holder; MarloweSync sees every step.
+// lifecycle configures testLifecycle.
+type lifecycle struct {
+	// addresses replaces every role party by the address of the wallet
+	// that would hold its token: deposits and choices then need that
+	// wallet's signature, and payments go straight to the addresses.
+	addresses bool
+	// mint substitutes tokens of the path the wallets do not hold: before
+	// the contract is created, a creation (of a contract that only
+	// closes) mints each under a fresh policy to the wallet owning the
+	// role named, and the path's currency symbol is replaced by that
+	// policy.
+	mint []substitute
+	// merkleize loads the contract into the contract store over
+	// MarloweLoad (which merkleizes every case) and creates it by hash;
+	// the steps then apply the path's plain inputs, which the handler
+	// merkleizes from the store.
+	merkleize bool
+}
+
+// substitute is a token of a reference path replaced by a minted one.
+type substitute struct {
+	currency string // hex, as in the path
+	name     string
+	quantity int64
+	holder   core.TokenName
+}
+
+// TestLifecycles runs reference paths of the escrow (with role parties and
+// with address parties), the swap of ada and a token, and the bonds (one
+// merkleized through the contract store) on the
+// validating devnet through the TCP protocol: create, every input step,
+// close, then every role payout withdrawn by its token's holder;
+// MarloweSync sees every step.
 func TestLifecycles(t *testing.T) {
 	paths, err := conformance.LoadReferencePaths(shared.Path(t, "marlowe"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range []string{"escrow.paths", "zero-coupon-bond.paths", "coupon-bond-guaranteed.paths"} {
-		t.Run(file, func(t *testing.T) { testLifecycle(t, inputPath(t, paths, file)) })
+	cases := []struct {
+		name, file string
+		cfg        lifecycle
+	}{
+		{"escrow", "escrow.paths", lifecycle{}},
+		{"escrow-addresses", "escrow.paths", lifecycle{addresses: true}},
+		{"swap", "swap-of-ada-and-dollar-token.paths", lifecycle{mint: []substitute{{
+			currency: "85bb65", name: "dollar", quantity: 100, holder: "Dollar provider"}}}},
+		{"zero-coupon-bond", "zero-coupon-bond.paths", lifecycle{}},
+		{"zero-coupon-bond-merkleized", "zero-coupon-bond.paths", lifecycle{merkleize: true}},
+		{"coupon-bond-guaranteed", "coupon-bond-guaranteed.paths", lifecycle{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { testLifecycle(t, inputPath(t, paths, c.file), c.cfg) })
 	}
 }
 
-func testLifecycle(t *testing.T, path conformance.TracePath) {
+// replaceJSON rewrites v through its Marlowe JSON with the replacements
+// (old, new pairs) applied.
+func replaceJSON[T any](t *testing.T, v T, pairs []string) T {
+	t.Helper()
+	b, err := core.EncodeJSON(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.NewReplacer(pairs...).Replace(string(b))
+	out, err := core.DecodeJSON[T]([]byte(s), core.Strict)
+	if err != nil {
+		t.Fatalf("decode rewritten %T: %v\n%s", v, err, s)
+	}
+	return out
+}
+
+func partyJSON(t *testing.T, p core.Party) string {
+	t.Helper()
+	b, err := core.EncodeJSON(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func testLifecycle(t *testing.T, path conformance.TracePath, cfg lifecycle) {
 	r := startRig(t)
 	ctx := context.Background()
 
-	// Roles: each role party of the path's inputs gets its token in its
-	// own wallet (1, 2, …); wallet 0 creates and notifies.
+	// Roles: each role of the contract gets its token in its own wallet
+	// (1, 2, 3, 1, …); wallet 0 creates and notifies.
 	owner := map[core.TokenName]int{}
-	mint := ptx.Mint{}
-	addRole := func(p core.Party) {
-		if _, seen := owner[p.Role]; p.Kind != core.RoleParty || seen {
-			return
-		}
-		owner[p.Role] = 1 + len(owner)%3
-		mint[types.TokenName(p.Role)] = ptx.MintRole{Recipients: map[ptx.Destination]*big.Int{
-			{Kind: ptx.ToAddress, Address: types.Address(r.wallets[owner[p.Role]].Address)}: big.NewInt(1)}}
+	var order []core.TokenName
+	cj, err := core.EncodeJSON(path.Contract)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, s := range path.Steps {
-		for _, in := range s.Input.Inputs {
-			if p, ok := partyOfInput(in); ok {
-				addRole(p)
-			}
+	for _, m := range regexp.MustCompile(`"role_token":"([^"]*)"`).FindAllStringSubmatch(string(cj), -1) {
+		role := core.TokenName(m[1])
+		if _, seen := owner[role]; !seen {
+			owner[role] = 1 + len(owner)%3
+			order = append(order, role)
 		}
-		for _, pay := range s.Output.Payments {
-			if pay.To.Kind == core.PayeeParty {
-				addRole(pay.To.Party)
+	}
+	var pairs []string
+	for _, m := range cfg.mint {
+		policy := r.mintToken(t, m.name, m.quantity, owner[m.holder])
+		pairs = append(pairs, `"currency_symbol":"`+m.currency+`"`, `"currency_symbol":"`+hex.EncodeToString(policy)+`"`)
+	}
+	mint := ptx.Mint{}
+	for _, role := range order {
+		w := r.wallets[owner[role]]
+		if cfg.addresses {
+			a, err := core.AddressFromCIP19(w.Address)
+			if err != nil {
+				t.Fatal(err)
 			}
+			pairs = append(pairs, partyJSON(t, core.RolePartyOf(role)), partyJSON(t, core.AddressPartyOf(a)))
+			continue
 		}
+		mint[types.TokenName(role)] = ptx.MintRole{Recipients: map[ptx.Destination]*big.Int{
+			{Kind: ptx.ToAddress, Address: types.Address(w.Address)}: big.NewInt(1)}}
 	}
 	now := time.Now().Add(time.Hour).UnixMilli()
 	delta := new(big.Int).Sub(big.NewInt(now), minTimeout(path.Contract))
-	contract := shiftTimeouts(path.Contract, delta)
+	contract := replaceJSON(t, shiftTimeouts(path.Contract, delta), pairs)
 
+	var roles ptx.RoleTokensConfig = ptx.RoleTokensMint{Mint: mint}
+	if len(mint) == 0 {
+		roles = ptx.RoleTokensNone{}
+	}
+	which := binary.Either[core.Contract, types.DatumHash]{Left: contract}
+	if cfg.merkleize {
+		lc, closer, err := runtime.DialMarloweLoad(ctx, r.d.Addr(), client.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hash, err := lc.Load(ctx, contract)
+		closer.Close()
+		if err != nil {
+			t.Fatalf("load: %v", err)
+		}
+		which = binary.Either[core.Contract, types.DatumHash]{IsRight: true, Right: hash}
+	}
 	cc, cerr, err := r.txjob(t).Create(ctx, ptx.Create{Version: types.MarloweV1, WalletAddresses: r.wa(0),
-		RoleTokens: ptx.RoleTokensMint{Mint: mint}, Accounts: map[ptx.Account]types.Assets{},
-		Contract: binary.Either[core.Contract, types.DatumHash]{Left: contract}})
+		RoleTokens: roles, Accounts: map[ptx.Account]types.Assets{}, Contract: which})
 	if err != nil || cerr != nil {
 		t.Fatalf("create: %v %#v", err, cerr)
+	}
+	// Every role of the contract is minted and its continuations are
+	// stored: the safety analysis finds nothing.
+	if cc.SafetyErrors == nil || len(cc.SafetyErrors) != 0 {
+		t.Fatalf("create: safety errors %#v", cc.SafetyErrors)
+	}
+	if cfg.merkleize {
+		d, err := core.FromData[core.MarloweData](cc.Datum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, ok := d.Contract.(core.When); !ok || len(w.Cases) == 0 || !w.Cases[0].Merkleized {
+			t.Fatalf("created contract is not merkleized: %#v", d.Contract)
+		}
 	}
 	created := r.submit(t, cc.TxBody, r.wallets[0].Key)
 
@@ -270,7 +379,7 @@ func testLifecycle(t *testing.T, path conformance.TracePath) {
 				who = owner[p.Role]
 			}
 		}
-		ins, err := ptx.InputsToData(s.Input.Inputs)
+		ins, err := ptx.InputsToData(replaceJSON(t, s.Input.Inputs, pairs))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,6 +387,17 @@ func testLifecycle(t *testing.T, path conformance.TracePath) {
 			ContractId: cc.ContractId, Inputs: ins})
 		if err != nil || aerr != nil {
 			t.Fatalf("step %d: apply: %v %#v", i, err, aerr)
+		}
+		if cfg.merkleize {
+			got, err := ptx.InputsFromData(ia.Inputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, in := range got {
+				if !in.Merkleized || in.Continuation == nil {
+					t.Fatalf("step %d: input %d not merkleized: %#v", i, j, in)
+				}
+			}
 		}
 		r.submit(t, ia.TxBody, r.wallets[who].Key)
 		applied++
@@ -311,8 +431,8 @@ func testLifecycle(t *testing.T, path conformance.TracePath) {
 		r.submit(t, wt.TxBody, r.wallets[who].Key)
 		withdrawn++
 	}
-	if len(payouts) == 0 {
-		t.Fatal("the path paid no role")
+	if cfg.addresses != (len(payouts) == 0) {
+		t.Fatalf("%d role payouts with address parties %v", len(payouts), cfg.addresses)
 	}
 
 	steps := 0
@@ -327,4 +447,20 @@ func testLifecycle(t *testing.T, path conformance.TracePath) {
 		steps += len(n.Steps)
 	}
 	t.Logf("%s path %d: %d input steps, %d withdrawals", path.File, path.Index, applied, withdrawn)
+}
+
+// mintToken mints quantity of token name to wallet who, through a TxJob
+// creation of a contract that only closes (the token is its "role"), and
+// returns the policy id.
+func (r *rig) mintToken(t *testing.T, name string, quantity int64, who int) []byte {
+	t.Helper()
+	cc, cerr, err := r.txjob(t).Create(context.Background(), ptx.Create{Version: types.MarloweV1, WalletAddresses: r.wa(0),
+		RoleTokens: ptx.RoleTokensMint{Mint: ptx.Mint{types.TokenName(name): {Recipients: map[ptx.Destination]*big.Int{
+			{Kind: ptx.ToAddress, Address: types.Address(r.wallets[who].Address)}: big.NewInt(quantity)}}}},
+		Accounts: map[ptx.Account]types.Assets{}, Contract: binary.Either[core.Contract, types.DatumHash]{Left: core.Close{}}})
+	if err != nil || cerr != nil {
+		t.Fatalf("mint %s: %v %#v", name, err, cerr)
+	}
+	r.submit(t, cc.TxBody, r.wallets[0].Key)
+	return []byte(cc.RolesCurrency)
 }
