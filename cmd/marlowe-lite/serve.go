@@ -48,9 +48,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	devBlocks := fs.Int("devnet-blocks", devnet.DefaultBlocks, "devnet: blocks in the generated history")
 	devInterval := fs.Duration("devnet-interval", devnet.DefaultInterval, "devnet: time between new blocks (negative: none)")
 	devSeed := fs.Uint64("devnet-seed", 1, "devnet: generator seed")
-	devScripts := fs.String("devnet-scripts", os.Getenv("MARLOWE_LITE_DEVNET_SCRIPTS"),
-		"devnet: directory of the Marlowe validators' text envelopes; given, the devnet validates and forges submitted transactions after the generated history (env MARLOWE_LITE_DEVNET_SCRIPTS)")
-	devKeys := fs.String("devnet-keys", "", "devnet with --devnet-scripts: directory receiving the funded wallets' keys and addresses (default: a new temporary directory, logged)")
+	devScripts := fs.String("scripts", os.Getenv("MARLOWE_LITE_SCRIPTS"),
+		"devnet: directory of the Marlowe validators' text envelopes; given, the devnet validates and forges submitted transactions after the generated history (env MARLOWE_LITE_SCRIPTS)")
+	devKeys := fs.String("devnet-keys", "", "devnet with --scripts: directory receiving the funded wallets' keys and addresses (default: a new temporary directory, logged)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			log.Info().Str("keys", keys).Str("scripts", *devScripts).Msg("validating devnet: wallet keys")
 			cfg.Devnet.Ledger = &devnet.LedgerConfig{ScriptsDir: *devScripts, KeysDir: keys, History: true}
 		} else if *devKeys != "" {
-			fmt.Fprintln(env.stderr, "serve: --devnet-keys needs --devnet-scripts")
+			fmt.Fprintln(env.stderr, "serve: --devnet-keys needs --scripts")
 			return errUsage
 		}
 		if !explicit["db"] && os.Getenv("MARLOWE_LITE_DB") == "" {

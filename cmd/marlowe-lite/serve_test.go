@@ -97,7 +97,7 @@ func TestServeFlagErrors(t *testing.T) {
 	}
 }
 
-// TestServeValidatingDevnet: `serve --devnet --devnet-scripts DIR
+// TestServeValidatingDevnet: `serve --devnet --scripts DIR
 // --devnet-keys KEYS` writes the funded wallets' keys and addresses into
 // KEYS, serves, builds a transaction over TxJob for the first wallet (its
 // address is funded on the devnet), and exits 0 when its context ends.
@@ -109,7 +109,7 @@ func TestServeValidatingDevnet(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--devnet", "--port", "0", "--devnet-contracts", "3", "--devnet-blocks", "40",
-			"--devnet-interval", "20ms", "--devnet-scripts", shared.Path(t, "marlowe", "scripts"), "--devnet-keys", keys,
+			"--devnet-interval", "20ms", "--scripts", shared.Path(t, "marlowe", "scripts"), "--devnet-keys", keys,
 			"--log-format", "json"}, strings.NewReader(""), &bytes.Buffer{}, &errb)
 	}()
 	// The listening address is in the start line.
@@ -183,10 +183,10 @@ func TestServeValidatingDevnet(t *testing.T) {
 
 // TestServeDevnetKeysNeedScripts: --devnet-keys alone is a usage error.
 func TestServeDevnetKeysNeedScripts(t *testing.T) {
-	t.Setenv("MARLOWE_LITE_DEVNET_SCRIPTS", "")
+	t.Setenv("MARLOWE_LITE_SCRIPTS", "")
 	dir := filepath.Join(t.TempDir(), "keys")
 	code, _, errOut := runCmd(t, "", "serve", "--devnet", "--port", "0", "--devnet-keys", dir)
-	if code != 2 || !strings.Contains(errOut, "--devnet-keys needs --devnet-scripts") {
+	if code != 2 || !strings.Contains(errOut, "--devnet-keys needs --scripts") {
 		t.Fatalf("exit %d, want 2 (%s)", code, errOut)
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
