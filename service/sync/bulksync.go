@@ -87,9 +87,15 @@ func (b *BulkSync) next(r *kv.Snapshot, cursor types.ChainPoint, limit int) (bul
 		return bulksync.Wait(), nil
 	}
 	var acts []kv.BlockActivity
+	txs := 0
 	err = r.ScanActivity(from, func(a kv.BlockActivity) (bool, error) {
 		acts = append(acts, a)
-		return len(acts) < limit, nil
+		txs += len(a.Txs)
+		// A response is built in memory whole: past maxBulkTxs
+		// transactions it stops early (the protocol allows fewer blocks
+		// than asked, never none), so that many clients asking for 129
+		// dense blocks at once cannot make the server's memory balloon.
+		return len(acts) < limit && txs < b.s.maxBulkTxs, nil
 	})
 	if err != nil {
 		return bulksync.Next{}, err

@@ -72,6 +72,8 @@ type fixtureOpts struct {
 	MaxWait time.Duration
 	// Indexed is how many blocks to index before serving (0: all).
 	Indexed int
+	// MaxBulkTxs is the BulkSync response budget (0: the default).
+	MaxBulkTxs int
 }
 
 func newFixture(tb testing.TB, cfg chaingen.Config, o fixtureOpts) *fixture {
@@ -97,7 +99,7 @@ func serveChain(tb testing.TB, c *chaingen.Chain, o fixtureOpts) *fixture {
 	if o.MaxWait == 0 {
 		o.MaxWait = 20 * time.Second
 	}
-	svc, err := msync.New(s, msync.Config{Network: registry.Mainnet, Clock: mainnetClock(tb), MaxWait: o.MaxWait, Logger: testLogger(tb)})
+	svc, err := msync.New(s, msync.Config{Network: registry.Mainnet, Clock: mainnetClock(tb), MaxWait: o.MaxWait, MaxBulkTxs: o.MaxBulkTxs, Logger: testLogger(tb)})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -30,9 +30,19 @@ type Config struct {
 	// MaxWait bounds how long a client's poll is held while the index
 	// does not change; zero means DefaultMaxWait.
 	MaxWait time.Duration
+	// MaxBulkTxs bounds the Marlowe transactions in one BulkSync
+	// response (a block is never split and at least one is sent); zero
+	// means DefaultMaxBulkTxs. Mainnet's Marlowe blocks hold one or two
+	// transactions, so clients get their whole batch there; a burst of
+	// dense blocks comes in a few more round trips instead of one huge
+	// message per client.
+	MaxBulkTxs int
 	// Logger receives rollback answers at debug level.
 	Logger zerolog.Logger
 }
+
+// DefaultMaxBulkTxs is Config.MaxBulkTxs's default.
+const DefaultMaxBulkTxs = 256
 
 // Service holds what the three handlers share: the store, the converter
 // and the poll bound. It is immutable and safe for concurrent use.
@@ -40,7 +50,9 @@ type Service struct {
 	store   *kv.Store
 	conv    *view.Converter
 	maxWait time.Duration
-	log     zerolog.Logger
+	// maxBulkTxs bounds one BulkSync response (Config.MaxBulkTxs).
+	maxBulkTxs int
+	log        zerolog.Logger
 	// depth is the deepest rollback the store can make (k+1 blocks): a
 	// block that many blocks below a vanished cursor is certainly on the
 	// client's chain too.
@@ -62,11 +74,17 @@ func New(store *kv.Store, cfg Config) (*Service, error) {
 	case cfg.MaxWait == 0:
 		cfg.MaxWait = DefaultMaxWait
 	}
+	switch {
+	case cfg.MaxBulkTxs < 0:
+		return nil, fmt.Errorf("sync: MaxBulkTxs %d is negative", cfg.MaxBulkTxs)
+	case cfg.MaxBulkTxs == 0:
+		cfg.MaxBulkTxs = DefaultMaxBulkTxs
+	}
 	k := store.SecurityParam()
 	if k == math.MaxUint64 {
 		return nil, errors.New("sync: store security parameter out of range")
 	}
-	return &Service{store: store, conv: conv, maxWait: cfg.MaxWait, log: cfg.Logger, depth: k + 1}, nil
+	return &Service{store: store, conv: conv, maxWait: cfg.MaxWait, maxBulkTxs: cfg.MaxBulkTxs, log: cfg.Logger, depth: k + 1}, nil
 }
 
 // MarloweSync returns the MarloweSync handler.

@@ -314,7 +314,9 @@ func TestMarloweSync(t *testing.T) {
 // TestBulkSync: the blocks and transactions of every BulkSync session equal
 // the generator's, whatever the batch size, and each batch carries the tip.
 func TestBulkSync(t *testing.T) {
-	f := newFixture(t, standard(), fixtureOpts{})
+	// No response budget here, so that answer counts are exact; see
+	// TestBulkSyncBudget for the budget.
+	f := newFixture(t, standard(), fixtureOpts{MaxBulkTxs: 1 << 30})
 	ctx := testCtx(t, 30*time.Second)
 	want := truthBulk(f.chain)
 	var tip types.BlockHeader
@@ -899,5 +901,49 @@ func TestShutdownReleasesPolls(t *testing.T) {
 		if err := <-polls; err == nil {
 			t.Error("a parked poll was answered although the server shut down")
 		}
+	}
+}
+
+// TestBulkSyncBudget: with a budget of 3 transactions per response, a
+// client asking for 256 blocks at a time gets the same blocks in more
+// answers, each of at least one block, and cut short only once the budget
+// is reached.
+func TestBulkSyncBudget(t *testing.T) {
+	const budget = 3
+	f := newFixture(t, standard(), fixtureOpts{MaxBulkTxs: budget})
+	ctx := testCtx(t, 30*time.Second)
+	c := dialBulk(t, ctx, f.addr)
+	var l bulkLog
+	answers, cut := 0, 0
+	for {
+		nx, err := c.RequestNext(ctx, 255)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nx.Kind == bulksync.NextWait {
+			break
+		}
+		answers++
+		if nx.Kind != bulksync.NextRollForward || len(nx.Blocks) == 0 {
+			t.Fatalf("answer %s with %d blocks", nx.Kind, len(nx.Blocks))
+		}
+		// All but the last block of an answer stayed under the budget.
+		txs := 0
+		for _, b := range nx.Blocks[:len(nx.Blocks)-1] {
+			txs += len(b.CreateTransactions) + len(b.ApplyInputsTransactions) + len(b.WithdrawTransactions)
+		}
+		if txs >= budget*3 {
+			t.Fatalf("answer with %d transactions before its last block, budget %d", txs, budget)
+		}
+		if len(nx.Blocks) < 256 {
+			cut++
+		}
+		if err := l.apply(nx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	diffBlocks(t, "bulk with budget", bulkSigs(l), truthBulk(f.chain))
+	if answers < 10 || cut < answers-1 {
+		t.Fatalf("%d answers, %d cut short: the budget did not apply", answers, cut)
 	}
 }
