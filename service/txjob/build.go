@@ -334,6 +334,15 @@ func (h *Handler) applyInputs(ctx context.Context, c ptx.ApplyInputs) job.Outcom
 	if err != nil {
 		return fail(ptx.ApplyInputsConstraintError{Err: ptx.ToCardanoError{}})
 	}
+	if ar.Continuation != nil {
+		next := core.MarloweData{Params: datum.Params, State: ar.Output.State, Contract: ar.Output.Contract}
+		if res.SafetyErrors, err = h.applySafety(ctx, next); err != nil {
+			// The analysis is advice on the continuation; the built
+			// transaction stands without it.
+			h.log.Warn().Err(err).Msg("safety analysis of the continuation failed")
+			res.SafetyErrors = []ptx.SafetyError{}
+		}
+	}
 	return job.SucceededWith(res)
 }
 

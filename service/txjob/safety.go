@@ -26,10 +26,6 @@ const DefaultSafetyTimeout = 10 * time.Second
 // paths. Continuations of merkleized cases come from the contract store.
 // An error means the analysis itself failed (CreateSafetyAnalysisError).
 func (h *Handler) createSafety(ctx context.Context, datum core.MarloweData, roles txbuild.RolesConfig) ([]ptx.SafetyError, error) {
-	conts, err := h.storedContinuations(datum.Contract)
-	if err != nil {
-		return nil, err
-	}
 	rt := safety.RoleTokens{Mode: safety.RoleTokensNone}
 	switch roles.Mode {
 	case txbuild.RolesMint:
@@ -43,7 +39,25 @@ func (h *Handler) createSafety(ctx context.Context, datum core.MarloweData, role
 		}
 		slices.Sort(rt.Names)
 	}
-	found, err := safety.CheckContract(safety.Config{Mainnet: h.cfg.Network == registry.Mainnet, RoleTokens: &rt}, datum, conts)
+	return h.safetyOf(ctx, datum, &rt)
+}
+
+// applySafety analyses the contract an apply-inputs transaction continues
+// with, as the Runtime does at apply time: the role tokens are already
+// minted, so the minting check is skipped (nil RoleTokens). Findings are
+// reported, never fatal.
+func (h *Handler) applySafety(ctx context.Context, next core.MarloweData) ([]ptx.SafetyError, error) {
+	return h.safetyOf(ctx, next, nil)
+}
+
+// safetyOf runs the contract check and, unless disabled, the
+// transaction-path analysis, and converts the findings to wire form.
+func (h *Handler) safetyOf(ctx context.Context, datum core.MarloweData, rt *safety.RoleTokens) ([]ptx.SafetyError, error) {
+	conts, err := h.storedContinuations(datum.Contract)
+	if err != nil {
+		return nil, err
+	}
+	found, err := safety.CheckContract(safety.Config{Mainnet: h.cfg.Network == registry.Mainnet, RoleTokens: rt}, datum, conts)
 	if err != nil {
 		return nil, fmt.Errorf("contract check: %w", err)
 	}
