@@ -134,7 +134,8 @@ func (h *Handler) create(ctx context.Context, c ptx.Create) job.Outcome {
 // rolesOf converts the role-token configuration; thread names the thread
 // token of a contract with open roles (nil: ""). The builder sends each
 // role to one destination: an address, or the open-role validator (a
-// script recipient). Several recipients and CIP-25 metadata are refused.
+// script recipient). Several recipients are refused; CIP-25 role metadata
+// is encoded as the Runtime encodes it (cip25.go).
 func rolesOf(rc ptx.RoleTokensConfig, thread *types.TokenName) (txbuild.RolesConfig, error) {
 	recipient := func(role types.TokenName, m map[ptx.Destination]*big.Int) (txbuild.RoleRecipient, error) {
 		if len(m) != 1 {
@@ -182,7 +183,14 @@ func rolesOf(rc ptx.RoleTokensConfig, thread *types.TokenName) (txbuild.RolesCon
 		out := txbuild.RolesConfig{Mode: txbuild.RolesMint, Distribution: map[core.TokenName]txbuild.RoleRecipient{}, ThreadTokenName: threadName}
 		for role, mr := range v.Mint {
 			if mr.Metadata != nil {
-				return out, fmt.Errorf("role %q: role-token metadata is not supported", string(role))
+				md, err := roleMetadataCBOR(*mr.Metadata)
+				if err != nil {
+					return out, fmt.Errorf("role %q: %w", string(role), err)
+				}
+				if out.Metadata == nil {
+					out.Metadata = map[core.TokenName][]byte{}
+				}
+				out.Metadata[core.TokenName(role)] = md
 			}
 			r, err := recipient(role, mr.Recipients)
 			if err != nil {
