@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"math/big"
 	"slices"
@@ -46,13 +45,69 @@ type RoleRecipient struct {
 	// role stays open until someone deposits or chooses as it, and that
 	// transaction releases the token to them (semantics.md §4.5).
 	OpenRole bool
+	// Extra are further destinations of the same role (the Runtime's
+	// RoleTokensConfig allows several per role): each gets its own
+	// output of its Quantity, and RolesMint mints the total. An extra
+	// recipient's own Extra must be empty, and no destination (address,
+	// or the open-role validator) may appear twice for one role.
+	Extra []RoleRecipient
+}
+
+// destinations lists the recipient and its extra recipients, each without
+// Extra and with its quantity resolved (0 means 1), and their total. A
+// nested Extra, a repeated destination or a total beyond 2^64−1 is an
+// error: the first would be silently dropped, the second would split one
+// holding into outputs the Runtime never makes, the third cannot be minted.
+func (r RoleRecipient) destinations() ([]RoleRecipient, uint64, error) {
+	all := make([]RoleRecipient, 0, 1+len(r.Extra))
+	all = append(all, RoleRecipient{Address: r.Address, Quantity: r.Quantity, OpenRole: r.OpenRole})
+	for i, x := range r.Extra {
+		if len(x.Extra) > 0 {
+			return nil, 0, fmt.Errorf("extra recipient %d has extra recipients of its own", i)
+		}
+		all = append(all, x)
+	}
+	var total uint64
+	for i := range all {
+		if all[i].Quantity == 0 {
+			all[i].Quantity = 1
+		}
+		if total > math.MaxUint64-all[i].Quantity {
+			return nil, 0, errors.New("total quantity above 2^64-1")
+		}
+		total += all[i].Quantity
+		if all[i].OpenRole {
+			all[i].Address = nil
+		}
+		for _, prev := range all[:i] {
+			if prev.OpenRole && all[i].OpenRole {
+				return nil, 0, errors.New("the open-role validator is a recipient twice")
+			}
+			if !prev.OpenRole && !all[i].OpenRole && bytes.Equal(prev.Address, all[i].Address) {
+				return nil, 0, fmt.Errorf("address %x is a recipient twice", all[i].Address)
+			}
+		}
+	}
+	return all, total, nil
+}
+
+// hasOpenRole reports whether any destination of any role is the open-role
+// validator.
+func hasOpenRole(dist map[core.TokenName]RoleRecipient) bool {
+	for _, r := range dist {
+		if r.OpenRole || slices.ContainsFunc(r.Extra, func(x RoleRecipient) bool { return x.OpenRole }) {
+			return true
+		}
+	}
+	return false
 }
 
 // RolesConfig configures the role tokens of a new contract.
 type RolesConfig struct {
 	Mode   RolesMode
 	Policy [28]byte // RolesUsePolicy
-	// Distribution sends each role token to an address.
+	// Distribution sends each role token to its recipients (an address
+	// or the open-role validator, plus RoleRecipient.Extra).
 	Distribution map[core.TokenName]RoleRecipient
 	// MintWindow is how long the minting policy stays open (RolesMint;
 	// zero: DefaultMintWindow).
@@ -196,7 +251,7 @@ func Create(env Env, req CreateRequest) (*CreateResult, error) {
 	// creator's account (BuildConstraints.hs initialMarloweStateV1).
 	var openRoleAddr []byte
 	var threadID AssetID
-	if slices.ContainsFunc(slices.Collect(maps.Values(req.Roles.Distribution)), func(r RoleRecipient) bool { return r.OpenRole }) {
+	if hasOpenRole(req.Roles.Distribution) {
 		if req.Roles.Mode == RolesNone {
 			return nil, &OpenRoleError{Reason: "open roles need role tokens (roles mode none)"}
 		}
@@ -258,42 +313,42 @@ func Create(env Env, req CreateRequest) (*CreateResult, error) {
 		}
 		slices.Sort(roles)
 		for _, r := range roles {
-			rc := req.Roles.Distribution[r]
-			q := rc.Quantity
-			if q == 0 {
-				q = 1
-			}
 			if len(r) > 32 {
 				return nil, fmt.Errorf("create: role name %q longer than 32 bytes", string(r))
 			}
-			if !rc.OpenRole {
-				if _, err := core.AddressFromCIP19(rc.Address); err != nil {
-					return nil, fmt.Errorf("create: recipient of role %q: %w", string(r), err)
-				}
+			dests, total, err := req.Roles.Distribution[r].destinations()
+			if err != nil {
+				return nil, fmt.Errorf("create: recipients of role %q: %w", string(r), err)
 			}
 			var id AssetID
 			copy(id.Policy[:], res.RolesCurrency)
 			id.Name = string(r)
-			tok := Value{Assets: map[AssetID]uint64{id: q}}
 			if req.Roles.Mode == RolesMint {
-				if d.mint, err = d.mint.add(tok); err != nil {
-					return nil, err
+				if d.mint, err = d.mint.add(Value{Assets: map[AssetID]uint64{id: total}}); err != nil {
+					return nil, fmt.Errorf("create: mint role %q: %w", string(r), err)
 				}
 			}
-			if rc.OpenRole {
-				raw, h, err := openRoleDatum(req.Roles.ThreadTokenName)
-				if err != nil {
-					return nil, fmt.Errorf("create: %w", err)
+			// One output per destination, in the order given.
+			for _, rc := range dests {
+				tok := Value{Assets: map[AssetID]uint64{id: rc.Quantity}}
+				if rc.OpenRole {
+					raw, h, err := openRoleDatum(req.Roles.ThreadTokenName)
+					if err != nil {
+						return nil, fmt.Errorf("create: %w", err)
+					}
+					d.addDatum(raw)
+					if res.OpenRoles == nil {
+						res.OpenRoles = map[core.TokenName]registry.TxOutRef{}
+					}
+					res.OpenRoles[r] = registry.TxOutRef{Index: uint32(len(d.outputs))}
+					d.addOutput(TxOut{Address: slices.Clone(openRoleAddr), Value: tok, DatumHash: h}, false)
+					continue
 				}
-				d.addDatum(raw)
-				if res.OpenRoles == nil {
-					res.OpenRoles = map[core.TokenName]registry.TxOutRef{}
+				if _, err := core.AddressFromCIP19(rc.Address); err != nil {
+					return nil, fmt.Errorf("create: recipient of role %q: %w", string(r), err)
 				}
-				res.OpenRoles[r] = registry.TxOutRef{Index: uint32(len(d.outputs))}
-				d.addOutput(TxOut{Address: slices.Clone(openRoleAddr), Value: tok, DatumHash: h}, false)
-				continue
+				d.addOutput(TxOut{Address: slices.Clone(rc.Address), Value: tok}, false)
 			}
-			d.addOutput(TxOut{Address: slices.Clone(rc.Address), Value: tok}, false)
 		}
 		if req.Roles.Mode == RolesMint && len(req.Roles.Metadata) > 0 {
 			l, err := cip25(res.RolesCurrency, req.Roles.Metadata)

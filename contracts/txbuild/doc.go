@@ -35,11 +35,12 @@
 // fee exceeds that minimum by at most FeeMarginBytes × minFeeA (the fixed
 // point can settle one CBOR integer width high).
 //
-// Open roles (semantics.md §4.5): a role whose RoleRecipient is OpenRole
-// goes to the open-role validator of the contract's version with datum
-// B threadTokenName; the thread token (roles policy, RolesConfig.
-// ThreadTokenName) sits in the creator's account of the initial state, as
-// the Runtime does, and so returns to the creator when the contract
+// Open roles (semantics.md §4.5): a role whose RoleRecipient (or one of
+// its Extra) is OpenRole goes to the open-role validator of the
+// contract's version with datum B threadTokenName; the thread token
+// (roles policy, RolesConfig.ThreadTokenName) sits in the creator's
+// account of the initial state, as the Runtime does, and so returns to
+// the creator when the contract
 // closes. ApplyInputs releases such a role when an input by it needs its
 // token and the wallet has none: the open-role output from
 // ApplyRequest.OpenRoles is spent through its reference script and the

@@ -3,14 +3,17 @@ package txjob
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
 
 	lcommon "github.com/blinklabs-io/gouroboros/ledger/common"
 	"github.com/blinklabs-io/gouroboros/ledger/conway"
+	"github.com/fxamacker/cbor/v2"
 	"golang.org/x/crypto/blake2b"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
+	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 	"github.com/marlowe-lite/marlowe-lite/contracts/txbuild"
 	"github.com/marlowe-lite/marlowe-lite/kv"
@@ -122,41 +125,105 @@ func (h *Handler) create(ctx context.Context, c ptx.Create) job.Outcome {
 		// first transaction, so the Runtime refuses to create it.
 		return fail(ptx.CreateSafetyAnalysisFailed{Errors: safetyErrs})
 	}
+	md, err := createdMetadata(c.Metadata, cr.CBOR)
+	if err != nil {
+		h.log.Debug().Err(err).Msg("create failed")
+		return fail(ptx.CreateToCardanoError{})
+	}
 	return job.SucceededWith(ptx.ContractCreated{
 		Era: types.BabbageEraOnwardsConway, ContractId: id, RolesCurrency: types.PolicyId(cr.RolesCurrency),
-		Metadata: c.Metadata, MarloweScriptHash: view.ScriptHash(set.Semantics.Hash),
+		Metadata: md, MarloweScriptHash: view.ScriptHash(set.Semantics.Hash),
 		MarloweScriptAddress: types.Address(outs[0].Out.Address), PayoutScriptHash: view.ScriptHash(set.Payout.Hash),
 		PayoutScriptAddress: types.Address(set.Payout.EnterpriseAddressBytes(h.cfg.Network)),
 		Datum:               pd, Assets: wireAssets(outs[0].Out.Value), TxBody: cr.CBOR, SafetyErrors: safetyErrs,
 	})
 }
 
+// cip25Label is the transaction-metadata label of CIP-25 token metadata.
+const cip25Label uint64 = 721
+
+// createdMetadata is ContractCreated.Metadata: the metadata the request
+// asked for with label 721 as the built transaction carries it (the
+// Runtime reports the transaction's metadata, whose 721 entry — the role
+// tokens' CIP-25 metadata — replaces any the request held). Without a
+// label 721 in the transaction the request's 721, if any, is dropped too,
+// since the transaction does not carry it. The request's map is not
+// modified.
+func createdMetadata(req types.MarloweTransactionMetadata, tx []byte) (types.MarloweTransactionMetadata, error) {
+	var parts []cbor.RawMessage
+	if err := cbor.Unmarshal(tx, &parts); err != nil {
+		return types.MarloweTransactionMetadata{}, fmt.Errorf("built transaction: %w", err)
+	}
+	if len(parts) != 4 {
+		return types.MarloweTransactionMetadata{}, fmt.Errorf("built transaction has %d parts, want 4", len(parts))
+	}
+	out := types.MarloweTransactionMetadata{Marlowe: req.Marlowe, Metadata: maps.Clone(req.Metadata)}
+	delete(out.Metadata, cip25Label)
+	aux := parts[3]
+	if len(aux) == 1 && aux[0] == 0xf6 { // null: no auxiliary data
+		return out, nil
+	}
+	all, err := extract.DecodeMetadata(aux)
+	if err != nil {
+		return types.MarloweTransactionMetadata{}, fmt.Errorf("built transaction metadata: %w", err)
+	}
+	raw, ok := all.Label(cip25Label)
+	if !ok {
+		return out, nil
+	}
+	wire, err := view.Metadata([]extract.MetadataLabel{{Label: cip25Label, CBOR: raw}})
+	if err != nil {
+		return types.MarloweTransactionMetadata{}, fmt.Errorf("built transaction metadata: %w", err)
+	}
+	if out.Metadata == nil {
+		out.Metadata = types.TransactionMetadata{}
+	}
+	out.Metadata[cip25Label] = wire.Metadata[cip25Label]
+	return out, nil
+}
+
 // rolesOf converts the role-token configuration; thread names the thread
-// token of a contract with open roles (nil: ""). The builder sends each
-// role to one destination: an address, or the open-role validator (a
-// script recipient). Several recipients are refused; CIP-25 role metadata
-// is encoded as the Runtime encodes it (cip25.go).
+// token of a contract with open roles (nil: ""). A role may go to several
+// destinations — addresses and/or the open-role validator (a script
+// recipient) — each with its quantity: the first in the wire map's order
+// (Destination's Ord) becomes the builder's RoleRecipient, the others its
+// Extra, so that the transaction's outputs come out in a deterministic
+// order. CIP-25 role metadata is encoded as the Runtime encodes it
+// (cip25.go).
 func rolesOf(rc ptx.RoleTokensConfig, thread *types.TokenName) (txbuild.RolesConfig, error) {
+	one := func(role types.TokenName, d ptx.Destination, q *big.Int) (txbuild.RoleRecipient, error) {
+		if q == nil || q.Sign() <= 0 || !q.IsUint64() {
+			return txbuild.RoleRecipient{}, fmt.Errorf("role %q: quantity %v out of range", string(role), q)
+		}
+		switch d.Kind {
+		case ptx.ToAddress:
+			return txbuild.RoleRecipient{Address: []byte(d.Address), Quantity: q.Uint64()}, nil
+		case ptx.ToScript:
+			if d.Script != ptx.OpenRoleScript {
+				return txbuild.RoleRecipient{}, fmt.Errorf("role %q: unknown helper script %d", string(role), d.Script)
+			}
+			return txbuild.RoleRecipient{OpenRole: true, Quantity: q.Uint64()}, nil
+		}
+		return txbuild.RoleRecipient{}, fmt.Errorf("role %q: destination kind %d", string(role), d.Kind)
+	}
 	recipient := func(role types.TokenName, m map[ptx.Destination]*big.Int) (txbuild.RoleRecipient, error) {
-		if len(m) != 1 {
-			return txbuild.RoleRecipient{}, fmt.Errorf("role %q: %d recipients, only one is supported", string(role), len(m))
+		if len(m) == 0 {
+			return txbuild.RoleRecipient{}, fmt.Errorf("role %q: no recipients", string(role))
 		}
-		for d, q := range m {
-			if q == nil || q.Sign() <= 0 || !q.IsUint64() {
-				return txbuild.RoleRecipient{}, fmt.Errorf("role %q: quantity %v out of range", string(role), q)
+		dests := slices.SortedFunc(maps.Keys(m), ptx.CompareDestination)
+		var out txbuild.RoleRecipient
+		for i, d := range dests {
+			r, err := one(role, d, m[d])
+			if err != nil {
+				return txbuild.RoleRecipient{}, err
 			}
-			switch d.Kind {
-			case ptx.ToAddress:
-				return txbuild.RoleRecipient{Address: []byte(d.Address), Quantity: q.Uint64()}, nil
-			case ptx.ToScript:
-				if d.Script != ptx.OpenRoleScript {
-					return txbuild.RoleRecipient{}, fmt.Errorf("role %q: unknown helper script %d", string(role), d.Script)
-				}
-				return txbuild.RoleRecipient{OpenRole: true, Quantity: q.Uint64()}, nil
+			if i == 0 {
+				out = r
+				continue
 			}
-			return txbuild.RoleRecipient{}, fmt.Errorf("role %q: destination kind %d", string(role), d.Kind)
+			out.Extra = append(out.Extra, r)
 		}
-		return txbuild.RoleRecipient{}, nil
+		return out, nil
 	}
 	var threadName core.TokenName
 	if thread != nil {

@@ -94,11 +94,11 @@ func TestErrorPaths(t *testing.T) {
 			must(t, err)
 			return e
 		}, func(e any) bool { x, ok := e.(ptx.InsufficientMinAdaDeposit); return ok && x.Lovelace.Sign() > 0 }},
-		{"create: two recipients of one role", func() any {
+		{"create: role quantity above 2^64-1 for one of two recipients", func() any {
 			c := create
 			c.RoleTokens = ptx.RoleTokensMint{Mint: ptx.Mint{"A": {Recipients: map[ptx.Destination]*big.Int{
 				{Kind: ptx.ToAddress, Address: types.Address(r.wallets[1].Address)}: big.NewInt(1),
-				{Kind: ptx.ToAddress, Address: types.Address(r.wallets[2].Address)}: big.NewInt(1)}}}}
+				{Kind: ptx.ToAddress, Address: types.Address(r.wallets[2].Address)}: new(big.Int).Lsh(big.NewInt(1), 64)}}}}
 			_, e, err := r.txjob(t).Create(ctx, c)
 			must(t, err)
 			return e
