@@ -3,7 +3,7 @@
 // marlowe Language.Marlowe.Analysis.Safety.{Ledger,Types,Transaction} and
 // marlowe-runtime Language.Marlowe.Runtime.Transaction.Safety).
 //
-// Three entry points:
+// Four entry points:
 //
 //   - CheckContract is the Runtime's fast check: role/mint consistency,
 //     ledger limits on names and currency symbols, networks, addresses and
@@ -15,10 +15,12 @@
 //   - CheckTransactions is the Runtime's slow check: it enumerates the
 //     transactions along the contract's execution paths with
 //     contracts/semantics, within a step and time budget, and reports every
-//     semantic warning as TransactionWarning. The Runtime also builds each
-//     transaction against a mock wallet and reports TransactionValidationError
-//     when it would not balance; that needs a transaction builder and ledger
-//     rules and is not done here.
+//     semantic warning as TransactionWarning.
+//   - CheckTransactionsBuilt is the whole of the Runtime's checkTransactions:
+//     it also builds each transaction with contracts/txbuild against a mock
+//     wallet and reports TransactionValidationError,
+//     TransactionSizeMayExceedProtocol and TransactionCostMayExceedProtocol
+//     for those that would not build or exceed the ledger's limits.
 //
 // The Error constructors correspond one to one (same names, same fields) to
 // the 22 constructors of the Haskell SafetyError; protocol/txjob maps them to

@@ -38,10 +38,9 @@ type Options struct {
 // semantic warning, in path order. When the budget runs out the findings
 // are replaced by a single SafetyAnalysisTimeout, as the Runtime does.
 //
-// Not done: the Runtime also builds every transaction against a mock wallet
-// and reports TransactionValidationError when it would not balance or
-// validate (min-UTxO, size, execution budget); that needs a transaction
-// builder, protocol parameters and a Plutus evaluator.
+// The Runtime also builds every transaction against a mock wallet and
+// reports those that would not balance or validate (min-UTxO, size,
+// execution budget); CheckTransactionsBuilt does that.
 //
 // It fails on a malformed contract or state and when ctx is cancelled.
 func CheckTransactions(ctx context.Context, st core.State, c core.Contract, conts Continuations, opts Options) ([]Error, error) {

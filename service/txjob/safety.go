@@ -7,11 +7,14 @@ import (
 	"slices"
 	"time"
 
+	"github.com/blinklabs-io/gouroboros/ledger/conway"
+
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 	"github.com/marlowe-lite/marlowe-lite/contracts/safety"
 	"github.com/marlowe-lite/marlowe-lite/contracts/txbuild"
 	"github.com/marlowe-lite/marlowe-lite/kv"
+	"github.com/marlowe-lite/marlowe-lite/node/n2c"
 	ptx "github.com/marlowe-lite/marlowe-lite/protocol/txjob"
 )
 
@@ -23,8 +26,10 @@ const DefaultSafetyTimeout = 10 * time.Second
 // createSafety runs the Runtime's safety checks on the datum of a contract
 // being created (semantics.md §7): the fast contract check against the
 // role-token configuration, then the transactions along its execution
-// paths. Continuations of merkleized cases come from the contract store.
-// An error means the analysis itself failed (CreateSafetyAnalysisError).
+// paths, each built against a mock wallet with the node's current protocol
+// parameters and reference scripts (the Runtime's checkTransactions).
+// Continuations of merkleized cases come from the contract store. An error
+// means the analysis itself failed (CreateSafetyAnalysisError).
 func (h *Handler) createSafety(ctx context.Context, datum core.MarloweData, roles txbuild.RolesConfig) ([]ptx.SafetyError, error) {
 	rt := safety.RoleTokens{Mode: safety.RoleTokensNone}
 	switch roles.Mode {
@@ -39,7 +44,43 @@ func (h *Handler) createSafety(ctx context.Context, datum core.MarloweData, role
 		}
 		slices.Sort(rt.Names)
 	}
-	return h.safetyOf(ctx, datum, &rt)
+	var build *safety.BuildConfig
+	if h.cfg.SafetyTimeout >= 0 {
+		bc, err := h.mockBuildConfig(ctx)
+		if err != nil {
+			return nil, err
+		}
+		build = &bc
+	}
+	return h.safetyOf(ctx, datum, &rt, build)
+}
+
+// mockBuildConfig reads what the mock-wallet builds of the safety analysis
+// need from the node: the current protocol parameters and the published
+// reference scripts, so that the mock transactions face the limits a real
+// one would. Everything else (wallet, clock, contract output) is mocked by
+// the safety package.
+func (h *Handler) mockBuildConfig(ctx context.Context) (safety.BuildConfig, error) {
+	bc := safety.BuildConfig{Registry: h.reg, Network: h.cfg.Network, Version: registry.CurrentVersion}
+	err := h.cfg.Node.Query(ctx, func(s *n2c.Snapshot) error {
+		pp, err := s.ProtocolParams()
+		if err != nil {
+			return err
+		}
+		cp, ok := pp.(*conway.ConwayProtocolParameters)
+		if !ok {
+			return fmt.Errorf("protocol parameters of type %T: only Conway is supported", pp)
+		}
+		if bc.Params, err = txbuild.ParamsFromConway(cp); err != nil {
+			return err
+		}
+		bc.ScriptRefs, err = h.cfg.Scripts.ReferenceScripts(ctx, s)
+		return err
+	})
+	if err != nil {
+		return bc, fmt.Errorf("mock-wallet environment: %w", err)
+	}
+	return bc, nil
 }
 
 // applySafety analyses the contract an apply-inputs transaction continues
@@ -47,12 +88,15 @@ func (h *Handler) createSafety(ctx context.Context, datum core.MarloweData, role
 // minted, so the minting check is skipped (nil RoleTokens). Findings are
 // reported, never fatal.
 func (h *Handler) applySafety(ctx context.Context, next core.MarloweData) ([]ptx.SafetyError, error) {
-	return h.safetyOf(ctx, next, nil)
+	return h.safetyOf(ctx, next, nil, nil)
 }
 
 // safetyOf runs the contract check and, unless disabled, the
-// transaction-path analysis, and converts the findings to wire form.
-func (h *Handler) safetyOf(ctx context.Context, datum core.MarloweData, rt *safety.RoleTokens) ([]ptx.SafetyError, error) {
+// transaction-path analysis, and converts the findings to wire form. With
+// build set, every transaction found is also built against a mock wallet
+// (the Runtime's full checkTransactions); without it only the semantic
+// warnings are reported.
+func (h *Handler) safetyOf(ctx context.Context, datum core.MarloweData, rt *safety.RoleTokens, build *safety.BuildConfig) ([]ptx.SafetyError, error) {
 	conts, err := h.storedContinuations(datum.Contract)
 	if err != nil {
 		return nil, err
@@ -66,7 +110,13 @@ func (h *Handler) safetyOf(ctx context.Context, datum core.MarloweData, rt *safe
 		if timeout == 0 {
 			timeout = DefaultSafetyTimeout
 		}
-		txs, err := safety.CheckTransactions(ctx, datum.State, datum.Contract, conts, safety.Options{Timeout: timeout})
+		opts := safety.Options{Timeout: timeout}
+		var txs []safety.Error
+		if build != nil {
+			txs, err = safety.CheckTransactionsBuilt(ctx, datum, conts, opts, *build)
+		} else {
+			txs, err = safety.CheckTransactions(ctx, datum.State, datum.Contract, conts, opts)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("transaction check: %w", err)
 		}
