@@ -45,7 +45,16 @@ type ApplyRequest struct {
 	ValidFrom, ValidTo *uint64
 	// Horizon caps the validity interval (zero: DefaultValidityHorizon).
 	Horizon time.Duration
-	Tags    []MetadataTag
+	// Tags and ContinuationsURI are the Marlowe metadata (label 1564);
+	// label 1564 is written when either is set.
+	Tags []MetadataTag
+	// ContinuationsURI is the continuations URI of label 1564 (at most
+	// 64 bytes); nil writes none.
+	ContinuationsURI *string
+	// Metadata holds further transaction-metadata labels, each value a
+	// metadatum's CBOR written as given; label 1564 from Tags or
+	// ContinuationsURI wins over one given here.
+	Metadata map[uint64][]byte
 }
 
 // ApplyResult is a built apply-inputs transaction.
@@ -290,13 +299,18 @@ func ApplyInputs(env Env, req ApplyRequest) (*ApplyResult, error) {
 		d.addDatum(raw)
 		d.addOutput(TxOut{Address: slices.Clone(env.Wallet.ChangeAddress), DatumHash: h}, false)
 	}
-	if len(req.Tags) > 0 {
-		l, err := marloweMetadata(req.Tags)
+	if writesMarloweMetadata(req.Tags, req.ContinuationsURI) {
+		l, err := marloweMetadata(req.Tags, req.ContinuationsURI)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply inputs: %w", err)
 		}
 		d.metadata = append(d.metadata, l)
 	}
+	md, err := withExtraMetadata(d.metadata, req.Metadata)
+	if err != nil {
+		return nil, fmt.Errorf("apply inputs: %w", err)
+	}
+	d.metadata = md
 	res, err := finish(env, d)
 	if err != nil {
 		return nil, err

@@ -165,7 +165,17 @@ type CreateRequest struct {
 	// MinLovelace is the minimum deposit asked for (the builder raises
 	// it to the contract output's worst-case min-UTxO).
 	MinLovelace uint64
-	Tags        []MetadataTag
+	// Tags and ContinuationsURI are the Marlowe metadata (label 1564);
+	// label 1564 is written when either is set.
+	Tags []MetadataTag
+	// ContinuationsURI is the continuations URI of label 1564 (at most
+	// 64 bytes); nil writes none.
+	ContinuationsURI *string
+	// Metadata holds further transaction-metadata labels, each value a
+	// metadatum's CBOR written as given. The builder's own labels win:
+	// 1564 when Tags or ContinuationsURI are set, 721 when minting roles
+	// with Roles.Metadata.
+	Metadata map[uint64][]byte
 }
 
 // CreateResult is a built creation transaction.
@@ -358,12 +368,15 @@ func Create(env Env, req CreateRequest) (*CreateResult, error) {
 			d.metadata = append(d.metadata, l)
 		}
 	}
-	if len(req.Tags) > 0 {
-		l, err := marloweMetadata(req.Tags)
+	if writesMarloweMetadata(req.Tags, req.ContinuationsURI) {
+		l, err := marloweMetadata(req.Tags, req.ContinuationsURI)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("create: %w", err)
 		}
 		d.metadata = append(d.metadata, l)
+	}
+	if d.metadata, err = withExtraMetadata(d.metadata, req.Metadata); err != nil {
+		return nil, fmt.Errorf("create: %w", err)
 	}
 	r, err := finish(env, d)
 	if err != nil {

@@ -11,6 +11,17 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 )
 
+// wellformed checks that raw is one well-formed CBOR item. Blocks nest as
+// deep as the datums they carry (a Marlowe contract's datum can pass the
+// decoder's default bound of 32 levels), so the bound is CBOR's own.
+func wellformed(raw []byte) error {
+	dm, err := cbor.DecOptions{MaxNestedLevels: 65535}.DecMode()
+	if err != nil {
+		return err
+	}
+	return dm.Wellformed(raw)
+}
+
 // Append extends the chain with blocks, as given: the caller is
 // responsible for their content (a malformed block is served as is, which
 // is how client error handling is tested). A block's CBOR must be one
@@ -26,7 +37,7 @@ func (n *Node) Append(blocks ...chain.Block) error {
 		if b.Point.IsOrigin() {
 			return fmt.Errorf("fake node: append: block %d has no point", i)
 		}
-		if err := cbor.Wellformed(b.CBOR); err != nil {
+		if err := wellformed(b.CBOR); err != nil {
 			return fmt.Errorf("fake node: append: block %d (%s): %w", i, b.Point, err)
 		}
 		if _, dup := n.index[b.Point]; dup || seen[b.Point] {
@@ -84,7 +95,7 @@ func (n *Node) Fork(p chain.Point, blocks ...chain.Block) error {
 		return err
 	}
 	for i, b := range blocks {
-		if _, dup := n.index[b.Point]; dup || b.Point.IsOrigin() || cbor.Wellformed(b.CBOR) != nil {
+		if _, dup := n.index[b.Point]; dup || b.Point.IsOrigin() || wellformed(b.CBOR) != nil {
 			n.restore(keep)
 			return fmt.Errorf("fake node: fork: block %d (%s) has no point, is already on the chain or is not well-formed CBOR", i, b.Point)
 		}

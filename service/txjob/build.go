@@ -69,9 +69,11 @@ func (h *Handler) create(ctx context.Context, c ptx.Create) job.Outcome {
 	if req.Accounts, err = coreAccounts(c.Accounts); err != nil {
 		return fail(ptx.CreateBuildupFailed{Err: ptx.InvalidInitialState{}})
 	}
-	if req.Tags, err = tagsOf(c.Metadata); err != nil {
+	meta, err := metadataOf(c.Metadata)
+	if err != nil {
 		return fail(ptx.CreateConstraintError{Err: ptx.BalancingError{Message: err.Error()}})
 	}
+	req.Tags, req.ContinuationsURI, req.Metadata = meta.tags, meta.continuations, meta.labels
 	if m := c.MinLovelaceDeposit; m != nil {
 		if m.Sign() < 0 || !m.IsUint64() {
 			return fail(ptx.InsufficientMinAdaDeposit{Lovelace: new(big.Int)})
@@ -150,8 +152,14 @@ const cip25Label uint64 = 721
 // since the transaction does not carry it. The request's map is not
 // modified.
 func createdMetadata(req types.MarloweTransactionMetadata, tx []byte) (types.MarloweTransactionMetadata, error) {
+	// Datums in the witness set nest as deep as the contract does:
+	// well past the decoder's default bound of 32.
+	dm, err := cbor.DecOptions{MaxNestedLevels: 65535}.DecMode()
+	if err != nil {
+		return types.MarloweTransactionMetadata{}, err
+	}
 	var parts []cbor.RawMessage
-	if err := cbor.Unmarshal(tx, &parts); err != nil {
+	if err := dm.Unmarshal(tx, &parts); err != nil {
 		return types.MarloweTransactionMetadata{}, fmt.Errorf("built transaction: %w", err)
 	}
 	if len(parts) != 4 {
@@ -330,7 +338,7 @@ func (h *Handler) applyInputs(ctx context.Context, c ptx.ApplyInputs) job.Outcom
 	if err != nil {
 		return fail(ptx.ApplyInputsConstraintError{Err: ptx.BalancingError{Message: err.Error()}})
 	}
-	tags, err := tagsOf(c.Metadata)
+	meta, err := metadataOf(c.Metadata)
 	if err != nil {
 		return fail(ptx.ApplyInputsConstraintError{Err: ptx.BalancingError{Message: err.Error()}})
 	}
@@ -364,7 +372,8 @@ func (h *Handler) applyInputs(ctx context.Context, c ptx.ApplyInputs) job.Outcom
 		if ctrUTxO, err = txbuild.DecodeUTxO(out.Ref, us[0].Output.Cbor()); err != nil {
 			return err
 		}
-		req := txbuild.ApplyRequest{Contract: &ctrUTxO, Datum: datum, DatumCBOR: out.Datum, Inputs: inputs, Tags: tags,
+		req := txbuild.ApplyRequest{Contract: &ctrUTxO, Datum: datum, DatumCBOR: out.Datum, Inputs: inputs,
+			Tags: meta.tags, ContinuationsURI: meta.continuations, Metadata: meta.labels,
 			Continuations: h.continuations()}
 		if req.OpenRoles, err = h.openRoleOutputs(s, ctrUTxO, datum.Params.RolesCurrency, inputs, st.env.Wallet); err != nil {
 			return err

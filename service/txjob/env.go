@@ -3,8 +3,10 @@ package txjob
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/big"
 	"slices"
+	"unicode/utf8"
 
 	lcommon "github.com/blinklabs-io/gouroboros/ledger/common"
 	"github.com/blinklabs-io/gouroboros/ledger/conway"
@@ -189,35 +191,80 @@ func coreAccounts(m map[ptx.Account]types.Assets) ([]core.AccountEntry, error) {
 	return out, nil
 }
 
-// tagsOf converts the Marlowe tags of a command's metadata. The builder
-// writes label 1564 only, so any other label, a tag payload or a
-// continuations URI is refused rather than silently dropped.
-func tagsOf(md types.MarloweTransactionMetadata) ([]txbuild.MetadataTag, error) {
+// txMetadata is a command's transaction metadata as the builder takes it.
+type txMetadata struct {
+	// tags and continuations make label 1564 (the builder encodes it).
+	tags          []txbuild.MetadataTag
+	continuations *string
+	// labels are every other label, as metadatum CBOR.
+	labels map[uint64][]byte
+}
+
+// metadataOf converts a command's metadata (every label) as the Runtime
+// writes it: the whole TransactionMetadata, with label 1564 replaced by
+// the Marlowe metadata when that is set (semantics.md §6.6). A raw 1564
+// that is not Marlowe metadata passes through like any other label. Values
+// the ledger would refuse (a text or byte string over 64 bytes, an integer
+// outside ±(2^64−1), invalid UTF-8) are an error here, not a transaction
+// the node rejects.
+func metadataOf(md types.MarloweTransactionMetadata) (txMetadata, error) {
+	var out txMetadata
+	labels := make([]uint64, 0, len(md.Metadata))
 	for l := range md.Metadata {
-		if l != types.MarloweMetadataLabel {
-			return nil, fmt.Errorf("transaction metadata label %d: only Marlowe tags (label 1564) are supported", l)
+		labels = append(labels, l)
+	}
+	slices.Sort(labels)
+	for _, l := range labels {
+		if l == types.MarloweMetadataLabel && md.Marlowe != nil {
+			continue
 		}
+		b, err := appendMetadatum(nil, md.Metadata[l], 0)
+		if err != nil {
+			return txMetadata{}, fmt.Errorf("transaction metadata label %d: %w", l, err)
+		}
+		if out.labels == nil {
+			out.labels = map[uint64][]byte{}
+		}
+		out.labels[l] = b
 	}
 	if md.Marlowe == nil {
-		if _, ok := md.Metadata[types.MarloweMetadataLabel]; ok {
-			return nil, fmt.Errorf("label 1564 is not Marlowe metadata")
+		return out, nil
+	}
+	if c := md.Marlowe.Continuations; c != nil {
+		// One text, unlike tags: the Runtime's decoder reads no chunks.
+		if len(*c) > maxMetadatumBytes {
+			return txMetadata{}, fmt.Errorf("Marlowe metadata continuations URI of %d bytes (the ledger allows %d)", len(*c), maxMetadatumBytes)
 		}
-		return nil, nil
+		s := *c
+		out.continuations = &s
 	}
-	if md.Marlowe.Continuations != nil {
-		return nil, fmt.Errorf("Marlowe metadata continuations URI is not supported")
-	}
-	tags := make([]string, 0, len(md.Marlowe.Tags))
-	for t, p := range md.Marlowe.Tags {
-		if p != nil {
-			return nil, fmt.Errorf("Marlowe tag %q: payloads are not supported", t)
+	// Ascending tags, as the Runtime's Map writes them.
+	tags := slices.Sorted(maps.Keys(md.Marlowe.Tags))
+	for _, t := range tags {
+		if !utf8.ValidString(t) {
+			return txMetadata{}, fmt.Errorf("Marlowe tag %q is not valid UTF-8", t)
 		}
-		tags = append(tags, t)
+		mt := txbuild.MetadataTag{Tag: t}
+		if p := md.Marlowe.Tags[t]; p != nil {
+			b, err := appendMetadatum(nil, p, 0)
+			if err != nil {
+				return txMetadata{}, fmt.Errorf("Marlowe tag %q payload: %w", t, err)
+			}
+			mt.Payload = b
+		}
+		out.tags = append(out.tags, mt)
 	}
-	slices.Sort(tags)
-	out := make([]txbuild.MetadataTag, len(tags))
-	for i, t := range tags {
-		out[i] = txbuild.MetadataTag{Tag: t}
+	if len(out.tags) == 0 && out.continuations == nil {
+		// The builder writes 1564 only for tags or continuations; the
+		// Runtime writes [2, []] for empty Marlowe metadata too.
+		b, err := appendMetadatum(nil, types.EncodeMarloweMetadata(*md.Marlowe), 0)
+		if err != nil {
+			return txMetadata{}, fmt.Errorf("Marlowe metadata: %w", err)
+		}
+		if out.labels == nil {
+			out.labels = map[uint64][]byte{}
+		}
+		out.labels[types.MarloweMetadataLabel] = b
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/big"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -189,9 +190,9 @@ func TestErrorPaths(t *testing.T) {
 		{"apply: lower bound after the tip", func() any {
 			return apply(1, deposit(5_000_000), func(c *ptx.ApplyInputs) { c.InvalidBefore = &future })
 		}, func(e any) bool { _, ok := e.(ptx.ValidityLowerBoundTooHigh); return ok }},
-		{"apply: metadata under another label", func() any {
+		{"apply: metadata text the ledger refuses", func() any {
 			return apply(1, deposit(5_000_000), func(c *ptx.ApplyInputs) {
-				c.Metadata = types.MarloweTransactionMetadata{Metadata: types.TransactionMetadata{674: types.MetadataText("memo")}}
+				c.Metadata = types.MarloweTransactionMetadata{Metadata: types.TransactionMetadata{674: types.MetadataText(strings.Repeat("m", 65))}}
 			})
 		}, func(e any) bool {
 			x, ok := e.(ptx.ApplyInputsConstraintError)
