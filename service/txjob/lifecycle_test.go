@@ -237,9 +237,9 @@ type substitute struct {
 	holder   core.TokenName
 }
 
-// TestLifecycles runs reference paths of the escrow (with role parties and
-// with address parties), the swap of ada and a token, and the bonds (one
-// merkleized through the contract store) on the
+// TestLifecycles runs reference paths of the escrow, the swap of ada and a
+// token and the bonds, each with role parties and with address parties
+// (and one merkleized through the contract store), on the
 // validating devnet through the TCP protocol: create, every input step,
 // close, then every role payout withdrawn by its token's holder;
 // MarloweSync sees every step.
@@ -256,9 +256,13 @@ func TestLifecycles(t *testing.T) {
 		{"escrow-addresses", "escrow.paths", lifecycle{addresses: true}},
 		{"swap", "swap-of-ada-and-dollar-token.paths", lifecycle{mint: []substitute{{
 			currency: "85bb65", name: "dollar", quantity: 100, holder: "Dollar provider"}}}},
+		{"swap-addresses", "swap-of-ada-and-dollar-token.paths", lifecycle{addresses: true, mint: []substitute{{
+			currency: "85bb65", name: "dollar", quantity: 100, holder: "Dollar provider"}}}},
 		{"zero-coupon-bond", "zero-coupon-bond.paths", lifecycle{}},
+		{"zero-coupon-bond-addresses", "zero-coupon-bond.paths", lifecycle{addresses: true}},
 		{"zero-coupon-bond-merkleized", "zero-coupon-bond.paths", lifecycle{merkleize: true}},
 		{"coupon-bond-guaranteed", "coupon-bond-guaranteed.paths", lifecycle{}},
+		{"coupon-bond-guaranteed-addresses", "coupon-bond-guaranteed.paths", lifecycle{addresses: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { testLifecycle(t, inputPath(t, paths, c.file), c.cfg) })
