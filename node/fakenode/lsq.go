@@ -12,6 +12,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 	"github.com/marlowe-lite/marlowe-lite/node/slottime"
 )
@@ -214,7 +215,7 @@ func (n *Node) shelleyAnswer(snap *snapshot, q any) ([]byte, error) {
 // holding a map from [txid, index] to the output's original CBOR.
 func encodeUTxOs(us []utxoEntry) ([]byte, error) {
 	out := []byte{0x81}
-	out = appendHead(out, 5, uint64(len(us)))
+	out = cborhead.Append(out, 5, uint64(len(us)))
 	for _, u := range us {
 		k, err := cbor.Marshal([]any{u.Ref.TxID[:], u.Ref.Index})
 		if err != nil {
@@ -224,22 +225,6 @@ func encodeUTxOs(us []utxoEntry) ([]byte, error) {
 		out = append(out, u.Output...)
 	}
 	return out, nil
-}
-
-// appendHead appends a CBOR head of the given major type and argument.
-func appendHead(b []byte, major byte, n uint64) []byte {
-	m := major << 5
-	switch {
-	case n < 24:
-		return append(b, m|byte(n))
-	case n <= 0xff:
-		return append(b, m|24, byte(n))
-	case n <= 0xffff:
-		return append(b, m|25, byte(n>>8), byte(n))
-	case n <= 0xffffffff:
-		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 }
 
 // EncodeEraHistory writes an era history in the node's wire form: a list

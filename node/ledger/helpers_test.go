@@ -16,6 +16,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract/txtest"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
 	"github.com/marlowe-lite/marlowe-lite/node/slottime"
 )
@@ -85,10 +86,10 @@ func assemble(t *testing.T, tx *txtest.Tx, extra map[uint64][]byte) []byte {
 			t.Fatal(err)
 		}
 		for k, v := range extra {
-			entries = append(entries, [2]cbor.RawMessage{appendHead(nil, 0, k), v})
+			entries = append(entries, [2]cbor.RawMessage{cborhead.Append(nil, 0, k), v})
 		}
 		slices.SortStableFunc(entries, func(a, b [2]cbor.RawMessage) int { return bytes.Compare(a[0], b[0]) })
-		body = appendHead(nil, 5, uint64(len(entries)))
+		body = cborhead.Append(nil, 5, uint64(len(entries)))
 		for _, e := range entries {
 			body = append(append(body, e[0]...), e[1]...)
 		}
@@ -101,7 +102,7 @@ func assemble(t *testing.T, tx *txtest.Tx, extra map[uint64][]byte) []byte {
 	if tx.Invalid {
 		valid = []byte{0xf4}
 	}
-	out := appendHead(nil, 4, 4)
+	out := cborhead.Append(nil, 4, 4)
 	for _, p := range [][]byte{body, wits, valid, {0xf6}} {
 		out = append(out, p...)
 	}

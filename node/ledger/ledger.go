@@ -25,6 +25,7 @@ import (
 	gledger "github.com/blinklabs-io/gouroboros/ledger"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 	"github.com/marlowe-lite/marlowe-lite/node/fakenode"
 	"github.com/marlowe-lite/marlowe-lite/node/internal/testchain"
@@ -471,7 +472,7 @@ func flaggedValid(raw []byte) (lcommon.Transaction, error) {
 	if err != nil || len(parts) != 4 {
 		return nil, fmt.Errorf("re-read transaction: %v", err)
 	}
-	out := appendHead(nil, 4, 4)
+	out := cborhead.Append(nil, 4, 4)
 	for _, p := range [][]byte{parts[0], parts[1], {0xf5}, parts[3]} {
 		out = append(out, p...)
 	}

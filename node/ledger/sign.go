@@ -10,6 +10,8 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"golang.org/x/crypto/blake2b"
+
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 )
 
 // maxSignNesting bounds CBOR nesting while splitting a transaction; real
@@ -80,7 +82,7 @@ func SignTx(tx []byte, keys ...ed25519.PrivateKey) ([]byte, error) {
 		}
 		wits = append(wits, w)
 	}
-	list := appendHead(append([]byte(nil), setTag...), 4, uint64(len(wits)))
+	list := cborhead.Append(append([]byte(nil), setTag...), 4, uint64(len(wits)))
 	for _, w := range wits {
 		list = append(list, w...)
 	}
@@ -90,12 +92,12 @@ func SignTx(tx []byte, keys ...ed25519.PrivateKey) ([]byte, error) {
 		// Key 0 sorts first in the canonical order.
 		entries = append([][2]cbor.RawMessage{{{0x00}, list}}, entries...)
 	}
-	ws := appendHead(nil, 5, uint64(len(entries)))
+	ws := cborhead.Append(nil, 5, uint64(len(entries)))
 	for _, e := range entries {
 		ws = append(ws, e[0]...)
 		ws = append(ws, e[1]...)
 	}
-	out := appendHead(nil, 4, uint64(len(parts)))
+	out := cborhead.Append(nil, 4, uint64(len(parts)))
 	out = append(out, parts[0]...)
 	out = append(out, ws...)
 	for _, p := range parts[2:] {
@@ -191,20 +193,4 @@ func readHead(raw []byte) (n uint64, size int, indefinite bool, err error) {
 		n = n<<8 | uint64(b)
 	}
 	return n, 1 + l, false, nil
-}
-
-// appendHead appends a CBOR head of the given major type and argument.
-func appendHead(b []byte, major byte, n uint64) []byte {
-	m := major << 5
-	switch {
-	case n < 24:
-		return append(b, m|byte(n))
-	case n <= 0xff:
-		return append(b, m|24, byte(n))
-	case n <= 0xffff:
-		return append(b, m|25, byte(n>>8), byte(n))
-	case n <= 0xffffffff:
-		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract/txtest"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 )
 
 // TestSignTx: signing keeps the body, flag, aux and the other witness
@@ -73,7 +74,7 @@ func TestSignTx(t *testing.T) {
 	// A set-tagged witness list keeps its tag.
 	wit, _ := cbor.Marshal([]any{[]byte(k1.Public().(ed25519.PublicKey)), make([]byte, 64)})
 	tagged := append([]byte{0xa1, 0x00, 0xd9, 0x01, 0x02, 0x81}, wit...)
-	txTagged := appendHead(nil, 4, 4)
+	txTagged := cborhead.Append(nil, 4, 4)
 	for _, p := range [][]byte{up[0], tagged, {0xf5}, {0xf6}} {
 		txTagged = append(txTagged, p...)
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 	ptx "github.com/marlowe-lite/marlowe-lite/protocol/txjob"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
@@ -150,7 +151,7 @@ func appendMetadatum(b []byte, m types.Metadata, depth int) ([]byte, error) {
 	var err error
 	switch v := m.(type) {
 	case types.MetadataMap:
-		b = appendHead(b, 5, uint64(len(v)))
+		b = cborhead.Append(b, 5, uint64(len(v)))
 		for i, p := range v {
 			if b, err = appendMetadatum(b, p.Key, depth+1); err != nil {
 				return nil, fmt.Errorf("map entry %d key: %w", i, err)
@@ -161,7 +162,7 @@ func appendMetadatum(b []byte, m types.Metadata, depth int) ([]byte, error) {
 		}
 		return b, nil
 	case types.MetadataList:
-		b = appendHead(b, 4, uint64(len(v)))
+		b = cborhead.Append(b, 4, uint64(len(v)))
 		for i, x := range v {
 			if b, err = appendMetadatum(b, x, depth+1); err != nil {
 				return nil, fmt.Errorf("list item %d: %w", i, err)
@@ -174,7 +175,7 @@ func appendMetadatum(b []byte, m types.Metadata, depth int) ([]byte, error) {
 		if len(v) > maxMetadatumBytes {
 			return nil, fmt.Errorf("byte string of %d bytes (the ledger allows %d)", len(v), maxMetadatumBytes)
 		}
-		return append(appendHead(b, 2, uint64(len(v))), v...), nil
+		return append(cborhead.Append(b, 2, uint64(len(v))), v...), nil
 	case types.MetadataText:
 		if len(v) > maxMetadatumBytes {
 			return nil, fmt.Errorf("text %q of %d bytes (the ledger allows %d)", string(v), len(v), maxMetadatumBytes)
@@ -182,7 +183,7 @@ func appendMetadatum(b []byte, m types.Metadata, depth int) ([]byte, error) {
 		if !utf8.ValidString(string(v)) {
 			return nil, fmt.Errorf("text %q is not valid UTF-8", string(v))
 		}
-		return append(appendHead(b, 3, uint64(len(v))), v...), nil
+		return append(cborhead.Append(b, 3, uint64(len(v))), v...), nil
 	case nil:
 		return nil, fmt.Errorf("nil metadatum")
 	}
@@ -199,7 +200,7 @@ func appendMetadataInt(b []byte, n *big.Int) ([]byte, error) {
 		if !n.IsUint64() {
 			return nil, fmt.Errorf("integer %v above 2^64-1", n)
 		}
-		return appendHead(b, 0, n.Uint64()), nil
+		return cborhead.Append(b, 0, n.Uint64()), nil
 	}
 	// CBOR stores −1 − n for a negative n.
 	m := new(big.Int).Neg(n)
@@ -207,22 +208,5 @@ func appendMetadataInt(b []byte, n *big.Int) ([]byte, error) {
 	if !m.IsUint64() || m.Uint64() == math.MaxUint64 {
 		return nil, fmt.Errorf("integer %v below -(2^64-1)", n)
 	}
-	return appendHead(b, 1, m.Uint64()), nil
-}
-
-// appendHead appends a CBOR head in its shortest form.
-func appendHead(b []byte, major byte, n uint64) []byte {
-	mt := major << 5
-	switch {
-	case n < 24:
-		return append(b, mt|byte(n))
-	case n <= math.MaxUint8:
-		return append(b, mt|24, byte(n))
-	case n <= math.MaxUint16:
-		return append(b, mt|25, byte(n>>8), byte(n))
-	case n <= math.MaxUint32:
-		return append(b, mt|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(b, mt|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32),
-		byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	return cborhead.Append(b, 1, m.Uint64()), nil
 }

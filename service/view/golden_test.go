@@ -3,7 +3,6 @@ package view_test
 import (
 	"bytes"
 	"cmp"
-	"encoding/binary"
 	"fmt"
 	"math/big"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/marlowesync"
@@ -200,18 +200,18 @@ func metadataCBOR(t *testing.T, m types.Metadata) []byte {
 		case types.MetadataNumber:
 			b = cborInt(b, v.Value)
 		case types.MetadataBytes:
-			b = cborHead(b, 2, uint64(len(v)))
+			b = cborhead.Append(b, 2, uint64(len(v)))
 			b = append(b, v...)
 		case types.MetadataText:
-			b = cborHead(b, 3, uint64(len(v)))
+			b = cborhead.Append(b, 3, uint64(len(v)))
 			b = append(b, v...)
 		case types.MetadataList:
-			b = cborHead(b, 4, uint64(len(v)))
+			b = cborhead.Append(b, 4, uint64(len(v)))
 			for _, x := range v {
 				enc(x)
 			}
 		case types.MetadataMap:
-			b = cborHead(b, 5, uint64(len(v)))
+			b = cborhead.Append(b, 5, uint64(len(v)))
 			for _, p := range v {
 				enc(p.Key)
 				enc(p.Value)
@@ -224,40 +224,25 @@ func metadataCBOR(t *testing.T, m types.Metadata) []byte {
 	return b
 }
 
-func cborHead(b []byte, major byte, n uint64) []byte {
-	m := major << 5
-	switch {
-	case n < 24:
-		return append(b, m|byte(n))
-	case n <= 0xff:
-		return append(b, m|24, byte(n))
-	case n <= 0xffff:
-		return binary.BigEndian.AppendUint16(append(b, m|25), uint16(n))
-	case n <= 0xffffffff:
-		return binary.BigEndian.AppendUint32(append(b, m|26), uint32(n))
-	}
-	return binary.BigEndian.AppendUint64(append(b, m|27), n)
-}
-
 // cborInt encodes an integer: a head within 64 bits, else a bignum tag.
 func cborInt(b []byte, v *big.Int) []byte {
 	if v.Sign() >= 0 {
 		if v.IsUint64() {
-			return cborHead(b, 0, v.Uint64())
+			return cborhead.Append(b, 0, v.Uint64())
 		}
-		b = cborHead(b, 6, 2)
+		b = cborhead.Append(b, 6, 2)
 		mag := v.Bytes()
-		return append(cborHead(b, 2, uint64(len(mag))), mag...)
+		return append(cborhead.Append(b, 2, uint64(len(mag))), mag...)
 	}
 	// -1 - n encodes n.
 	n := new(big.Int).Neg(v)
 	n.Sub(n, big.NewInt(1))
 	if n.IsUint64() {
-		return cborHead(b, 1, n.Uint64())
+		return cborhead.Append(b, 1, n.Uint64())
 	}
-	b = cborHead(b, 6, 3)
+	b = cborhead.Append(b, 6, 3)
 	mag := n.Bytes()
-	return append(cborHead(b, 2, uint64(len(mag))), mag...)
+	return append(cborhead.Append(b, 2, uint64(len(mag))), mag...)
 }
 
 // Guard the helper itself: a wrong encoder would make the test vacuous.

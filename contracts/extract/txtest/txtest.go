@@ -9,7 +9,6 @@
 package txtest
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"golang.org/x/crypto/blake2b"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 )
 
 // Asset is a native-token quantity of an output.
@@ -128,25 +128,8 @@ func enc(v any) (cbor.RawMessage, error) {
 	return em.Marshal(v)
 }
 
-// head encodes a CBOR item head.
-func head(major byte, n uint64) []byte {
-	m := major << 5
-	switch {
-	case n < 24:
-		return []byte{m | byte(n)}
-	case n <= 0xff:
-		return []byte{m | 24, byte(n)}
-	case n <= 0xffff:
-		return binary.BigEndian.AppendUint16([]byte{m | 25}, uint16(n))
-	case n <= 0xffffffff:
-		return binary.BigEndian.AppendUint32([]byte{m | 26}, uint32(n))
-	default:
-		return binary.BigEndian.AppendUint64([]byte{m | 27}, n)
-	}
-}
-
 func array(items []cbor.RawMessage) cbor.RawMessage {
-	out := head(4, uint64(len(items)))
+	out := cborhead.Append(nil, 4, uint64(len(items)))
 	for _, it := range items {
 		out = append(out, it...)
 	}
@@ -155,7 +138,7 @@ func array(items []cbor.RawMessage) cbor.RawMessage {
 
 // mapOf writes a definite map from pairs in the given order.
 func mapOf(pairs [][2]cbor.RawMessage) cbor.RawMessage {
-	out := head(5, uint64(len(pairs)))
+	out := cborhead.Append(nil, 5, uint64(len(pairs)))
 	for _, p := range pairs {
 		out = append(out, p[0]...)
 		out = append(out, p[1]...)
@@ -163,7 +146,7 @@ func mapOf(pairs [][2]cbor.RawMessage) cbor.RawMessage {
 	return out
 }
 
-func uintKey(k uint64) cbor.RawMessage { return head(0, k) }
+func uintKey(k uint64) cbor.RawMessage { return cborhead.Append(nil, 0, k) }
 
 func refs(rs []registry.TxOutRef, setTag bool) (cbor.RawMessage, error) {
 	items := make([]cbor.RawMessage, 0, len(rs))
@@ -176,7 +159,7 @@ func refs(rs []registry.TxOutRef, setTag bool) (cbor.RawMessage, error) {
 	}
 	a := array(items)
 	if setTag {
-		return append(head(6, 258), a...), nil
+		return append(cborhead.Append(nil, 6, 258), a...), nil
 	}
 	return a, nil
 }
@@ -281,9 +264,9 @@ func (t *Tx) Body() ([]byte, error) {
 		outs = append(outs, o)
 	}
 	add(1, array(outs))
-	add(2, head(0, t.Fee))
+	add(2, cborhead.Append(nil, 0, t.Fee))
 	if t.TTL != nil {
-		add(3, head(0, *t.TTL))
+		add(3, cborhead.Append(nil, 0, *t.TTL))
 	}
 	if len(t.Metadata) > 0 {
 		aux, err := t.AuxData()
@@ -298,7 +281,7 @@ func (t *Tx) Body() ([]byte, error) {
 		add(7, b)
 	}
 	if t.ValidFrom != nil {
-		add(8, head(0, *t.ValidFrom))
+		add(8, cborhead.Append(nil, 0, *t.ValidFrom))
 	}
 	if len(t.Mint) > 0 {
 		m := map[cbor.ByteString]map[cbor.ByteString]int64{}
@@ -343,7 +326,7 @@ func (t *Tx) Body() ([]byte, error) {
 		}
 		a := array(items)
 		if t.SetTags {
-			a = append(head(6, 258), a...)
+			a = append(cborhead.Append(nil, 6, 258), a...)
 		}
 		add(14, a)
 	}
@@ -473,7 +456,7 @@ func (t *Tx) AuxData() ([]byte, error) {
 		md = append(md, [2]cbor.RawMessage{uintKey(l.Label), l.Value})
 	}
 	inner := mapOf([][2]cbor.RawMessage{{uintKey(0), mapOf(md)}})
-	return append(head(6, 259), inner...), nil
+	return append(cborhead.Append(nil, 6, 259), inner...), nil
 }
 
 // CBOR returns the whole transaction: [body, witnesses, is_valid, aux].

@@ -7,6 +7,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"golang.org/x/crypto/blake2b"
 
+	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 )
 
@@ -57,7 +58,7 @@ func (b *Builder) BlockWithTxs(number, slot uint64, parent chain.Hash, salt byte
 	if err != nil {
 		return chain.Block{}, fmt.Errorf("synthetic block %d: header: %w", number, err)
 	}
-	raw := appendHead(make([]byte, 0, 1+len(header)+size), 4, 5)
+	raw := cborhead.Append(make([]byte, 0, 1+len(header)+size), 4, 5)
 	raw = append(raw, header...)
 	for _, p := range parts {
 		raw = append(raw, p...)
@@ -76,8 +77,8 @@ func bodyParts(txs []TxParts) ([][]byte, error) {
 		nWits += len(t.Witnesses)
 		nAuxBytes += len(t.Aux) + 9
 	}
-	bodies := appendHead(make([]byte, 0, nBody), 4, uint64(len(txs)))
-	wits := appendHead(make([]byte, 0, nWits), 4, uint64(len(txs)))
+	bodies := cborhead.Append(make([]byte, 0, nBody), 4, uint64(len(txs)))
+	wits := cborhead.Append(make([]byte, 0, nWits), 4, uint64(len(txs)))
 	nAux, nInvalid := 0, 0
 	for i, t := range txs {
 		if len(t.Body) == 0 || len(t.Witnesses) == 0 {
@@ -92,33 +93,16 @@ func bodyParts(txs []TxParts) ([][]byte, error) {
 			nInvalid++
 		}
 	}
-	aux := appendHead(make([]byte, 0, nAuxBytes), 5, uint64(nAux))
-	invalid := appendHead(nil, 4, uint64(nInvalid))
+	aux := cborhead.Append(make([]byte, 0, nAuxBytes), 5, uint64(nAux))
+	invalid := cborhead.Append(nil, 4, uint64(nInvalid))
 	for i, t := range txs {
 		if t.Aux != nil {
-			aux = appendHead(aux, 0, uint64(i))
+			aux = cborhead.Append(aux, 0, uint64(i))
 			aux = append(aux, t.Aux...)
 		}
 		if t.Invalid {
-			invalid = appendHead(invalid, 0, uint64(i))
+			invalid = cborhead.Append(invalid, 0, uint64(i))
 		}
 	}
 	return [][]byte{bodies, wits, aux, invalid}, nil
-}
-
-// appendHead appends a CBOR item head of the given major type.
-func appendHead(b []byte, major byte, n uint64) []byte {
-	m := major << 5
-	switch {
-	case n < 24:
-		return append(b, m|byte(n))
-	case n <= 0xff:
-		return append(b, m|24, byte(n))
-	case n <= 0xffff:
-		return append(b, m|25, byte(n>>8), byte(n))
-	case n <= 0xffffffff:
-		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	default:
-		return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
 }
