@@ -317,66 +317,13 @@ func loadEscrow(dir string) (escrowPath, error) {
 		return out, errors.New("escrow.paths: no path starts with a single role deposit")
 	}
 	slices.Sort(out.roles)
-	earliest := minTimeout(out.contract)
+	earliest := core.EarliestTimeout(out.contract)
 	if earliest == nil {
 		return out, errors.New("escrow contract has no timeout")
 	}
 	delta := new(big.Int).Sub(big.NewInt(time.Now().Add(time.Hour).UnixMilli()), earliest)
-	out.contract = shiftTimeouts(out.contract, delta)
+	out.contract = core.ShiftTimeouts(out.contract, delta)
 	return out, nil
-}
-
-// shiftTimeouts returns c with every When timeout moved by delta ms.
-func shiftTimeouts(c core.Contract, delta *big.Int) core.Contract {
-	switch v := c.(type) {
-	case core.When:
-		w := core.When{Timeout: new(big.Int).Add(v.Timeout, delta), Continuation: shiftTimeouts(v.Continuation, delta)}
-		for _, cs := range v.Cases {
-			cs.Then = shiftTimeouts(cs.Then, delta)
-			w.Cases = append(w.Cases, cs)
-		}
-		return w
-	case core.If:
-		return core.If{Obs: v.Obs, Then: shiftTimeouts(v.Then, delta), Else: shiftTimeouts(v.Else, delta)}
-	case core.Pay:
-		v.Then = shiftTimeouts(v.Then, delta)
-		return v
-	case core.Let:
-		v.Then = shiftTimeouts(v.Then, delta)
-		return v
-	case core.Assert:
-		v.Then = shiftTimeouts(v.Then, delta)
-		return v
-	}
-	return c
-}
-
-// minTimeout is the earliest When timeout in c, nil when it has none.
-func minTimeout(c core.Contract) *big.Int {
-	var best *big.Int
-	keep := func(x *big.Int) {
-		if x != nil && (best == nil || x.Cmp(best) < 0) {
-			best = x
-		}
-	}
-	switch v := c.(type) {
-	case core.When:
-		keep(v.Timeout)
-		keep(minTimeout(v.Continuation))
-		for _, cs := range v.Cases {
-			keep(minTimeout(cs.Then))
-		}
-	case core.If:
-		keep(minTimeout(v.Then))
-		keep(minTimeout(v.Else))
-	case core.Pay:
-		keep(minTimeout(v.Then))
-	case core.Let:
-		keep(minTimeout(v.Then))
-	case core.Assert:
-		keep(minTimeout(v.Then))
-	}
-	return best
 }
 
 // dial opens one TxJob session, as a Runtime client does per command.

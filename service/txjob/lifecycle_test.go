@@ -123,59 +123,6 @@ func (r *rig) submit(t *testing.T, tx []byte, keys ...ed25519.PrivateKey) types.
 	return p.Block
 }
 
-// shiftTimeouts moves every When timeout by delta ms.
-func shiftTimeouts(c core.Contract, delta *big.Int) core.Contract {
-	switch v := c.(type) {
-	case core.When:
-		out := core.When{Timeout: new(big.Int).Add(v.Timeout, delta), Continuation: shiftTimeouts(v.Continuation, delta)}
-		for _, cs := range v.Cases {
-			cs.Then = shiftTimeouts(cs.Then, delta)
-			out.Cases = append(out.Cases, cs)
-		}
-		return out
-	case core.If:
-		return core.If{Obs: v.Obs, Then: shiftTimeouts(v.Then, delta), Else: shiftTimeouts(v.Else, delta)}
-	case core.Pay:
-		v.Then = shiftTimeouts(v.Then, delta)
-		return v
-	case core.Let:
-		v.Then = shiftTimeouts(v.Then, delta)
-		return v
-	case core.Assert:
-		v.Then = shiftTimeouts(v.Then, delta)
-		return v
-	}
-	return c
-}
-
-// minTimeout is the earliest When timeout of c (nil: none).
-func minTimeout(c core.Contract) *big.Int {
-	var best *big.Int
-	keep := func(x *big.Int) {
-		if x != nil && (best == nil || x.Cmp(best) < 0) {
-			best = x
-		}
-	}
-	switch v := c.(type) {
-	case core.When:
-		keep(v.Timeout)
-		keep(minTimeout(v.Continuation))
-		for _, cs := range v.Cases {
-			keep(minTimeout(cs.Then))
-		}
-	case core.If:
-		keep(minTimeout(v.Then))
-		keep(minTimeout(v.Else))
-	case core.Pay:
-		keep(minTimeout(v.Then))
-	case core.Let:
-		keep(minTimeout(v.Then))
-	case core.Assert:
-		keep(minTimeout(v.Then))
-	}
-	return best
-}
-
 // inputPath picks a path of file whose every transaction applies inputs
 // and which ends closed: it needs no timeout to pass.
 func inputPath(t *testing.T, paths []conformance.TracePath, file string) conformance.TracePath {
@@ -333,8 +280,8 @@ func testLifecycle(t *testing.T, path conformance.TracePath, cfg lifecycle) {
 			{Kind: ptx.ToAddress, Address: types.Address(w.Address)}: big.NewInt(1)}}
 	}
 	now := time.Now().Add(time.Hour).UnixMilli()
-	delta := new(big.Int).Sub(big.NewInt(now), minTimeout(path.Contract))
-	contract := replaceJSON(t, shiftTimeouts(path.Contract, delta), pairs)
+	delta := new(big.Int).Sub(big.NewInt(now), core.EarliestTimeout(path.Contract))
+	contract := replaceJSON(t, core.ShiftTimeouts(path.Contract, delta), pairs)
 
 	var roles ptx.RoleTokensConfig = ptx.RoleTokensMint{Mint: mint}
 	if len(mint) == 0 {
