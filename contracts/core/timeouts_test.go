@@ -37,3 +37,18 @@ func TestShiftTimeouts(t *testing.T) {
 		t.Fatal("Close has a timeout")
 	}
 }
+
+// TestAuthoriser: deposits need their depositor, choices their owner,
+// notifies nobody.
+func TestAuthoriser(t *testing.T) {
+	a, b := RolePartyOf("a"), RolePartyOf("b")
+	if p, ok := Authoriser(IDeposit{Into: b, From: a}); !ok || p != a {
+		t.Fatalf("deposit: %v %v", p, ok)
+	}
+	if p, ok := Authoriser(IChoice{ID: ChoiceID{Name: "c", Owner: b}}); !ok || p != b {
+		t.Fatalf("choice: %v %v", p, ok)
+	}
+	if _, ok := Authoriser(INotify{}); ok {
+		t.Fatal("notify needs an authoriser")
+	}
+}

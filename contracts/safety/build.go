@@ -267,18 +267,11 @@ func (b *mockBuilder) wallet(inputs []core.Input) (txbuild.Wallet, error) {
 	var deposits []core.AccountEntry
 	var roles []core.TokenName
 	for _, in := range inputs {
-		switch c := in.Content.(type) {
-		case core.IDeposit:
-			if c.Amount != nil && c.Amount.Sign() > 0 {
-				deposits = append(deposits, core.AccountEntry{Account: c.From, Token: c.Token, Amount: c.Amount})
-			}
-			if c.From.Kind == core.RoleParty {
-				roles = appendRole(roles, c.From.Role)
-			}
-		case core.IChoice:
-			if c.ID.Owner.Kind == core.RoleParty {
-				roles = appendRole(roles, c.ID.Owner.Role)
-			}
+		if c, ok := in.Content.(core.IDeposit); ok && c.Amount != nil && c.Amount.Sign() > 0 {
+			deposits = append(deposits, core.AccountEntry{Account: c.From, Token: c.Token, Amount: c.Amount})
+		}
+		if p, ok := core.Authoriser(in.Content); ok && p.Kind == core.RoleParty {
+			roles = appendRole(roles, p.Role)
 		}
 	}
 	if len(deposits) > 0 {

@@ -377,13 +377,8 @@ func authorise(env Env, d *draft, inputs []core.Input, req ApplyRequest, semHash
 	cur := req.Datum.Params.RolesCurrency
 	var roles []core.TokenName
 	for _, in := range inputs {
-		var p core.Party
-		switch c := in.Content.(type) {
-		case core.IDeposit:
-			p = c.From
-		case core.IChoice:
-			p = c.ID.Owner
-		default:
+		p, ok := core.Authoriser(in.Content)
+		if !ok {
 			continue
 		}
 		switch p.Kind {

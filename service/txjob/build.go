@@ -501,16 +501,8 @@ func (h *Handler) openRoleOutputs(s *n2c.Snapshot, ctr txbuild.UTxO, cur core.Cu
 // role of currency cur whose token no wallet output holds.
 func lacksRoleToken(cur core.CurrencySymbol, inputs []core.Input, w txbuild.Wallet) bool {
 	for _, in := range inputs {
-		var p core.Party
-		switch c := in.Content.(type) {
-		case core.IDeposit:
-			p = c.From
-		case core.IChoice:
-			p = c.ID.Owner
-		default:
-			continue
-		}
-		if p.Kind != core.RoleParty {
+		p, ok := core.Authoriser(in.Content)
+		if !ok || p.Kind != core.RoleParty {
 			continue
 		}
 		var id txbuild.AssetID
