@@ -623,6 +623,12 @@ func result(env Env, d *draft, at *attempt, fee uint64, measured map[registry.Tx
 	for _, c := range at.collateral {
 		r.Collateral = append(r.Collateral, c.Ref)
 	}
+	if len(d.metadata) > 0 {
+		r.Metadata = make(map[uint64][]byte, len(d.metadata))
+		for _, l := range d.metadata {
+			r.Metadata[l.Label] = l.Value
+		}
+	}
 	for _, rd := range at.tx.Redeemers {
 		var ref registry.TxOutRef
 		for k := range d.spends {

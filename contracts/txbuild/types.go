@@ -359,6 +359,9 @@ type Result struct {
 	ValidFrom, ValidTo *uint64
 	// Collateral is the collateral input, if any.
 	Collateral []registry.TxOutRef
+	// Metadata is the transaction metadata as written: each label's
+	// metadatum CBOR (nil: none).
+	Metadata map[uint64][]byte
 }
 
 // check rejects an environment no build can use.

@@ -9,7 +9,6 @@ import (
 
 	lcommon "github.com/blinklabs-io/gouroboros/ledger/common"
 	"github.com/blinklabs-io/gouroboros/ledger/conway"
-	"github.com/fxamacker/cbor/v2"
 	"golang.org/x/crypto/blake2b"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
@@ -127,7 +126,7 @@ func (h *Handler) create(ctx context.Context, c ptx.Create) job.Outcome {
 		// first transaction, so the Runtime refuses to create it.
 		return fail(ptx.CreateSafetyAnalysisFailed{Errors: safetyErrs})
 	}
-	md, err := createdMetadata(c.Metadata, cr.CBOR)
+	md, err := createdMetadata(c.Metadata, cr.Metadata)
 	if err != nil {
 		h.log.Debug().Err(err).Msg("create failed")
 		return fail(ptx.CreateToCardanoError{})
@@ -151,31 +150,10 @@ const cip25Label uint64 = 721
 // label 721 in the transaction the request's 721, if any, is dropped too,
 // since the transaction does not carry it. The request's map is not
 // modified.
-func createdMetadata(req types.MarloweTransactionMetadata, tx []byte) (types.MarloweTransactionMetadata, error) {
-	// Datums in the witness set nest as deep as the contract does:
-	// well past the decoder's default bound of 32.
-	dm, err := cbor.DecOptions{MaxNestedLevels: 65535}.DecMode()
-	if err != nil {
-		return types.MarloweTransactionMetadata{}, err
-	}
-	var parts []cbor.RawMessage
-	if err := dm.Unmarshal(tx, &parts); err != nil {
-		return types.MarloweTransactionMetadata{}, fmt.Errorf("built transaction: %w", err)
-	}
-	if len(parts) != 4 {
-		return types.MarloweTransactionMetadata{}, fmt.Errorf("built transaction has %d parts, want 4", len(parts))
-	}
+func createdMetadata(req types.MarloweTransactionMetadata, written map[uint64][]byte) (types.MarloweTransactionMetadata, error) {
 	out := types.MarloweTransactionMetadata{Marlowe: req.Marlowe, Metadata: maps.Clone(req.Metadata)}
 	delete(out.Metadata, cip25Label)
-	aux := parts[3]
-	if len(aux) == 1 && aux[0] == 0xf6 { // null: no auxiliary data
-		return out, nil
-	}
-	all, err := extract.DecodeMetadata(aux)
-	if err != nil {
-		return types.MarloweTransactionMetadata{}, fmt.Errorf("built transaction metadata: %w", err)
-	}
-	raw, ok := all.Label(cip25Label)
+	raw, ok := written[cip25Label]
 	if !ok {
 		return out, nil
 	}
