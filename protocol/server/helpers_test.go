@@ -42,7 +42,7 @@ func toySubProtocols(stubborn chan struct{}) []server.SubProtocol {
 	return []server.SubProtocol{
 		{Run: runToy, Name: "Toy", NewMachine: fresh, Serve: tt.Echo{Delay: toyDelay}.Serve},
 		{Run: runGreet, Name: "ToyGreet", NewMachine: func() session.Machine { return tt.NewMachine(true) },
-			Serve: tt.Echo{Greet: true}.Serve},
+			Serve: tt.Echo{Greet: true, GreetDelay: toyDelay / 4}.Serve},
 		{Run: runPanic, Name: "ToyPanic", NewMachine: fresh, Serve: func(ctx context.Context, ch session.Channel) error {
 			if _, err := ch.Recv(ctx); err != nil {
 				return err
@@ -267,7 +267,9 @@ var acceptFrame = []byte{0x00, 0x01}
 
 // rawSession opens a raw connection and goes through the handshake and
 // MsgRun properly, in turn; the caller continues with raw bytes.
-func rawSession(addr string, run byte) (net.Conn, error) {
+// rawSession handshakes and sends MsgRun followed, in the same write, by
+// extra: bytes the server finds already waiting when the session starts.
+func rawSession(addr string, run byte, extra ...byte) (net.Conn, error) {
 	nc, err := net.Dial("tcp", addr)
 	if err != nil {
 		return nil, err
@@ -283,16 +285,16 @@ func rawSession(addr string, run byte) (net.Conn, error) {
 		return nil, fmt.Errorf("handshake answer %x: %v", got, err)
 	}
 	_ = nc.SetReadDeadline(time.Time{})
-	if _, err := nc.Write(runFrame(run)); err != nil {
+	if _, err := nc.Write(append(runFrame(run), extra...)); err != nil {
 		nc.Close()
 		return nil, err
 	}
 	return nc, nil
 }
 
-func mustRawSession(t *testing.T, addr string, run byte) net.Conn {
+func mustRawSession(t *testing.T, addr string, run byte, extra ...byte) net.Conn {
 	t.Helper()
-	nc, err := rawSession(addr, run)
+	nc, err := rawSession(addr, run, extra...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -364,26 +364,17 @@ func TestOutOfAgency(t *testing.T) {
 	ping, _ := transport.AppendFrame(nil, tt.NewMachine(false), tt.Ping{N: 1})
 
 	// While the server thinks about Ping SlowN (server agency, toyDelay),
-	// the client sends another Ping.
-	nc := mustRawSession(t, ts.addr, runToy)
-	if _, err := nc.Write(slow); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(toyDelay / 3)
-	if _, err := nc.Write(ping); err != nil {
-		t.Fatal(err)
-	}
+	// another Ping is already waiting: both go in one write, so nothing
+	// depends on how fast this process runs.
+	nc := mustRawSession(t, ts.addr, runToy, append(slow, ping...)...)
 	text := parseFailure(t, readToEOF(t, nc, 5*time.Second), nil)
 	if !strings.Contains(text, "client sent bytes in state StBusy where server has agency") {
 		t.Fatalf("failure %q", text)
 	}
 
-	// Server first: the client must wait for Hello, but sends a Ping
-	// right after MsgRun.
-	nc = mustRawSession(t, ts.addr, runGreet)
-	if _, err := nc.Write(ping); err != nil {
-		t.Fatal(err)
-	}
+	// Server first: the client must wait for Hello (held back for
+	// GreetDelay), but its Ping arrives with MsgRun.
+	nc = mustRawSession(t, ts.addr, runGreet, ping...)
 	text = parseFailure(t, readToEOF(t, nc, 5*time.Second), nil)
 	if !strings.Contains(text, "StGreet where server has agency") {
 		t.Fatalf("failure %q", text)

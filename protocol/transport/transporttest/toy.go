@@ -233,11 +233,19 @@ type Echo struct {
 	Greet bool
 	// Delay is how long Ping SlowN keeps the server thinking.
 	Delay time.Duration
+	// GreetDelay is how long the server holds agency in StGreet before
+	// Hello, so that tests can send out of turn without racing the greeting.
+	GreetDelay time.Duration
 }
 
 // Serve drives the server side until the session ends.
 func (e Echo) Serve(ctx context.Context, ch session.Channel) error {
 	if e.Greet {
+		select {
+		case <-time.After(e.GreetDelay):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		if err := ch.Send(ctx, Hello{}); err != nil {
 			return err
 		}
