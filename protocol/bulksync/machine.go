@@ -1,8 +1,6 @@
 package bulksync
 
 import (
-	"fmt"
-
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
@@ -23,151 +21,50 @@ const (
 	StDone
 )
 
+// table is wire-protocol.md §4.3: states, then each message's tag, the
+// state it is sent in and the state it leads to.
+var table = session.NewTable(ProtocolName,
+	[]session.StateSpec{
+		StIdle:      {Name: "StIdle", Agency: session.Client},
+		StIntersect: {Name: "StIntersect", Agency: session.Server},
+		StNext:      {Name: "StNext", Agency: session.Server},
+		StPoll:      {Name: "StPoll", Agency: session.Client, Quiet: true},
+		StDone:      {Name: "StDone", Agency: session.Nobody},
+	},
+	[]session.MessageSpec[State]{
+		{Tag: tagRequestNext, From: StIdle, To: StNext, Codec: session.Fields(encodeRequestNext, decodeRequestNext)},
+		{Tag: tagIntersect, From: StIdle, To: StIntersect, Codec: session.Fields(encodeIntersect, decodeIntersect)},
+		{Tag: tagDone, From: StIdle, To: StDone, Codec: session.Bare[MsgDone]()},
+		{Tag: tagRollForward, From: StNext, To: StIdle, Codec: session.Fields(encodeRollForward, decodeRollForward)},
+		{Tag: tagRollBackward, From: StNext, To: StIdle, Codec: session.Fields(encodeRollBackward, decodeRollBackward)},
+		{Tag: tagWait, From: StNext, To: StPoll, Codec: session.Bare[MsgWait]()},
+		{Tag: tagPoll, From: StPoll, To: StNext, Codec: session.Bare[MsgPoll]()},
+		{Tag: tagCancel, From: StPoll, To: StIdle, Codec: session.Bare[MsgCancel]()},
+		{Tag: tagIntersectFound, From: StIntersect, To: StIdle, Codec: session.Fields(encodeIntersectFound, decodeIntersectFound)},
+		{Tag: tagIntersectNotFound, From: StIntersect, To: StIdle, Codec: session.Fields(encodeIntersectNotFound, decodeIntersectNotFound)},
+	})
+
 // String returns the Haskell name of the state.
-func (s State) String() string {
-	switch s {
-	case StIdle:
-		return "StIdle"
-	case StIntersect:
-		return "StIntersect"
-	case StNext:
-		return "StNext"
-	case StPoll:
-		return "StPoll"
-	case StDone:
-		return "StDone"
-	}
-	return fmt.Sprintf("State(%d)", uint8(s))
-}
+func (s State) String() string { return table.Name(s) }
 
 // Agency says who may send in state s.
-func (s State) Agency() session.Agency {
-	switch s {
-	case StIdle, StPoll:
-		return session.Client
-	case StIntersect, StNext:
-		return session.Server
-	}
-	return session.Nobody
-}
+func (s State) Agency() session.Agency { return table.Agency(s) }
 
-// Machine is one MarloweBulkSync session (see session.Machine). The zero
-// value is a machine in StIdle, like NewMachine.
+// Machine is one MarloweBulkSync session (see session.Machine); after
+// MsgWait it is quiet (session.Quiet): the client polls when it chooses.
 type Machine struct {
-	state State
+	session.Core[State]
 }
-
-var (
-	_ session.Machine = (*Machine)(nil)
-	_ session.Quiet   = (*Machine)(nil)
-)
 
 // NewMachine returns a machine in StIdle.
-func NewMachine() *Machine { return &Machine{state: StIdle} }
+func NewMachine() *Machine { return machineAt(StIdle) }
 
-func machineAt(s State) *Machine { return &Machine{state: s} }
+func machineAt(s State) *Machine { return &Machine{session.At(table, s)} }
 
 // GoldenMachines returns fresh machines in every non-terminal state, for
 // decoding messages whose state is not known (the golden command).
 func GoldenMachines() []*Machine {
 	return []*Machine{machineAt(StIdle), machineAt(StIntersect), machineAt(StNext), machineAt(StPoll)}
-}
-
-// Protocol implements session.Machine.
-func (m *Machine) Protocol() string { return ProtocolName }
-
-// State implements session.Machine.
-func (m *Machine) State() string { return m.state.String() }
-
-// Current returns the current state.
-func (m *Machine) Current() State { return m.state }
-
-// Agency implements session.Machine.
-func (m *Machine) Agency() session.Agency { return m.state.Agency() }
-
-// Quiet implements session.Quiet: after MsgWait the client polls when it
-// chooses, so its silence is not idleness.
-func (m *Machine) Quiet() bool { return m.state == StPoll }
-
-// transition returns the state that msg (a value, not a pointer) leads to
-// from s, and whether msg may be sent in s at all.
-func transition(s State, msg session.Message) (State, bool) {
-	switch msg.(type) {
-	case MsgRequestNext:
-		return StNext, s == StIdle
-	case MsgIntersect:
-		return StIntersect, s == StIdle
-	case MsgDone:
-		return StDone, s == StIdle
-	case MsgRollForward, MsgRollBackward:
-		return StIdle, s == StNext
-	case MsgWait:
-		return StPoll, s == StNext
-	case MsgPoll:
-		return StNext, s == StPoll
-	case MsgCancel:
-		return StIdle, s == StPoll
-	case MsgIntersectFound, MsgIntersectNotFound:
-		return StIdle, s == StIntersect
-	}
-	return s, false
-}
-
-// Step implements session.Machine.
-func (m *Machine) Step(by session.Agency, msg session.Message) error {
-	if err := session.CheckAgency(m, by); err != nil {
-		return err
-	}
-	v := value(msg)
-	next, ok := transition(m.state, v)
-	if !ok {
-		return session.Unexpected(m, v)
-	}
-	m.state = next
-	return nil
-}
-
-// Encode implements session.Machine.
-func (m *Machine) Encode(e *binary.Encoder, msg session.Message) error {
-	v := value(msg)
-	if _, ok := transition(m.state, v); !ok {
-		return session.Unexpected(m, v)
-	}
-	switch v := v.(type) {
-	case MsgRequestNext:
-		e.PutTag(tagRequestNext)
-		e.PutU8(v.ExtraBlockCount)
-	case MsgIntersect:
-		e.PutTag(tagIntersect)
-		binary.EncodeList(e, v.Points, types.EncodeBlockHeader)
-	case MsgDone:
-		e.PutTag(tagDone)
-	case MsgRollForward:
-		e.PutTag(tagRollForward)
-		binary.EncodeList(e, v.Blocks, types.EncodeMarloweBlock)
-		types.EncodeBlockHeader(e, v.Tip)
-	case MsgRollBackward:
-		e.PutTag(tagRollBackward)
-		types.EncodeChainPoint(e, v.Point)
-		types.EncodeChainPoint(e, v.Tip)
-	case MsgWait:
-		e.PutTag(tagWait)
-	case MsgPoll:
-		e.PutTag(tagPoll)
-	case MsgCancel:
-		e.PutTag(tagCancel)
-	case MsgIntersectFound:
-		e.PutTag(tagIntersectFound)
-		types.EncodeBlockHeader(e, v.Block)
-		types.EncodeBlockHeader(e, v.Tip)
-	case MsgIntersectNotFound:
-		e.PutTag(tagIntersectNotFound)
-		types.EncodeChainPoint(e, v.Tip)
-	}
-	if err := e.Err(); err != nil {
-		return fmt.Errorf("encode %s %s: %w", ProtocolName, v.MessageName(), err)
-	}
-	return nil
 }
 
 // blockHeaderMinSize is the smallest encoding of a BlockHeader (slot, empty
@@ -178,110 +75,87 @@ const (
 	marloweBlockMinSize = blockHeaderMinSize + 3*8
 )
 
-// Decode implements session.Machine: the state decides which tags are
-// valid, so a tag of another state is refused even though it is a
-// MarloweBulkSync tag.
-func (m *Machine) Decode(d *binary.Decoder) (session.Message, error) {
-	if m.state.Agency() == session.Nobody {
-		return nil, fmt.Errorf("decode %s message: %w: %w", ProtocolName,
-			d.Errorf(d.Offset(), "no message may follow the end of the session"), session.ErrNoAgency)
-	}
-	at := d.Offset()
-	tag, err := d.U8()
+func encodeRequestNext(e *binary.Encoder, m MsgRequestNext) { e.PutU8(m.ExtraBlockCount) }
+
+func decodeRequestNext(d *binary.Decoder) (MsgRequestNext, error) {
+	n, err := d.U8()
 	if err != nil {
-		return nil, binary.Wrapf(err, "decode %s message tag", ProtocolName)
+		return MsgRequestNext{}, binary.Wrap(err, "decode MarloweBulkSync MsgRequestNext.extraBlockCount")
 	}
-	switch m.state {
-	case StIdle:
-		switch tag {
-		case tagRequestNext:
-			n, err := d.U8()
-			if err != nil {
-				return nil, binary.Wrap(err, "decode MarloweBulkSync MsgRequestNext.extraBlockCount")
-			}
-			return MsgRequestNext{ExtraBlockCount: n}, nil
-		case tagIntersect:
-			points, err := binary.DecodeListMin(d, blockHeaderMinSize, types.DecodeBlockHeader)
-			if err != nil {
-				return nil, binary.Wrap(err, "decode MarloweBulkSync MsgIntersect.points")
-			}
-			return MsgIntersect{Points: points}, nil
-		case tagDone:
-			return MsgDone{}, nil
-		}
-	case StNext:
-		switch tag {
-		case tagRollForward:
-			return decodeRollForward(d)
-		case tagRollBackward:
-			return decodeRollBackward(d)
-		case tagWait:
-			return MsgWait{}, nil
-		}
-	case StPoll:
-		switch tag {
-		case tagPoll:
-			return MsgPoll{}, nil
-		case tagCancel:
-			return MsgCancel{}, nil
-		}
-	case StIntersect:
-		switch tag {
-		case tagIntersectFound:
-			return decodeIntersectFound(d)
-		case tagIntersectNotFound:
-			tip, err := types.DecodeChainPoint(d)
-			if err != nil {
-				return nil, binary.Wrap(err, "decode MarloweBulkSync MsgIntersectNotFound.tip")
-			}
-			return MsgIntersectNotFound{Tip: tip}, nil
-		}
-	}
-	return nil, m.badTag(d, at, tag)
+	return MsgRequestNext{ExtraBlockCount: n}, nil
 }
 
-// badTag is the error for a tag the current state does not allow: a known
-// tag of another state is also a protocol error (ErrUnexpectedMessage).
-func (m *Machine) badTag(d *binary.Decoder, at int, tag uint8) error {
-	if name := tagName(tag); name != "" {
-		return fmt.Errorf("decode %s message: %w: %w", ProtocolName,
-			d.Errorf(at, "%s (tag %02x) is not allowed in state %s", name, tag, m.state), session.ErrUnexpectedMessage)
-	}
-	return binary.Wrapf(d.Errorf(at, "invalid message tag %02x in state %s", tag, m.state), "decode %s message", ProtocolName)
+func encodeIntersect(e *binary.Encoder, m MsgIntersect) {
+	binary.EncodeList(e, m.Points, types.EncodeBlockHeader)
 }
 
-func decodeRollForward(d *binary.Decoder) (session.Message, error) {
+func decodeIntersect(d *binary.Decoder) (MsgIntersect, error) {
+	points, err := binary.DecodeListMin(d, blockHeaderMinSize, types.DecodeBlockHeader)
+	if err != nil {
+		return MsgIntersect{}, binary.Wrap(err, "decode MarloweBulkSync MsgIntersect.points")
+	}
+	return MsgIntersect{Points: points}, nil
+}
+
+func encodeRollForward(e *binary.Encoder, m MsgRollForward) {
+	binary.EncodeList(e, m.Blocks, types.EncodeMarloweBlock)
+	types.EncodeBlockHeader(e, m.Tip)
+}
+
+func decodeRollForward(d *binary.Decoder) (MsgRollForward, error) {
 	var msg MsgRollForward
 	var err error
 	if msg.Blocks, err = binary.DecodeListMin(d, marloweBlockMinSize, types.DecodeMarloweBlock); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweBulkSync MsgRollForward.blocks")
+		return msg, binary.Wrap(err, "decode MarloweBulkSync MsgRollForward.blocks")
 	}
 	if msg.Tip, err = types.DecodeBlockHeader(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweBulkSync MsgRollForward.tip")
+		return msg, binary.Wrap(err, "decode MarloweBulkSync MsgRollForward.tip")
 	}
 	return msg, nil
 }
 
-func decodeRollBackward(d *binary.Decoder) (session.Message, error) {
+func encodeRollBackward(e *binary.Encoder, m MsgRollBackward) {
+	types.EncodeChainPoint(e, m.Point)
+	types.EncodeChainPoint(e, m.Tip)
+}
+
+func decodeRollBackward(d *binary.Decoder) (MsgRollBackward, error) {
 	var msg MsgRollBackward
 	var err error
 	if msg.Point, err = types.DecodeChainPoint(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweBulkSync MsgRollBackward.point")
+		return msg, binary.Wrap(err, "decode MarloweBulkSync MsgRollBackward.point")
 	}
 	if msg.Tip, err = types.DecodeChainPoint(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweBulkSync MsgRollBackward.tip")
+		return msg, binary.Wrap(err, "decode MarloweBulkSync MsgRollBackward.tip")
 	}
 	return msg, nil
 }
 
-func decodeIntersectFound(d *binary.Decoder) (session.Message, error) {
+func encodeIntersectFound(e *binary.Encoder, m MsgIntersectFound) {
+	types.EncodeBlockHeader(e, m.Block)
+	types.EncodeBlockHeader(e, m.Tip)
+}
+
+func decodeIntersectFound(d *binary.Decoder) (MsgIntersectFound, error) {
 	var msg MsgIntersectFound
 	var err error
 	if msg.Block, err = types.DecodeBlockHeader(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweBulkSync MsgIntersectFound.block")
+		return msg, binary.Wrap(err, "decode MarloweBulkSync MsgIntersectFound.block")
 	}
 	if msg.Tip, err = types.DecodeBlockHeader(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweBulkSync MsgIntersectFound.tip")
+		return msg, binary.Wrap(err, "decode MarloweBulkSync MsgIntersectFound.tip")
 	}
 	return msg, nil
+}
+
+func encodeIntersectNotFound(e *binary.Encoder, m MsgIntersectNotFound) {
+	types.EncodeChainPoint(e, m.Tip)
+}
+
+func decodeIntersectNotFound(d *binary.Decoder) (MsgIntersectNotFound, error) {
+	tip, err := types.DecodeChainPoint(d)
+	if err != nil {
+		return MsgIntersectNotFound{}, binary.Wrap(err, "decode MarloweBulkSync MsgIntersectNotFound.tip")
+	}
+	return MsgIntersectNotFound{Tip: tip}, nil
 }

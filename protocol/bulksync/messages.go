@@ -1,7 +1,6 @@
 package bulksync
 
 import (
-	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -102,81 +101,3 @@ const (
 	tagIntersectFound    = 0x09
 	tagIntersectNotFound = 0x0a
 )
-
-// tagName names the message a tag stands for ("" for an unknown tag), for
-// errors about a known tag arriving in the wrong state.
-func tagName(t uint8) string {
-	switch t {
-	case tagRequestNext:
-		return "MsgRequestNext"
-	case tagIntersect:
-		return "MsgIntersect"
-	case tagDone:
-		return "MsgDone"
-	case tagRollForward:
-		return "MsgRollForward"
-	case tagRollBackward:
-		return "MsgRollBackward"
-	case tagWait:
-		return "MsgWait"
-	case tagPoll:
-		return "MsgPoll"
-	case tagCancel:
-		return "MsgCancel"
-	case tagIntersectFound:
-		return "MsgIntersectFound"
-	case tagIntersectNotFound:
-		return "MsgIntersectNotFound"
-	}
-	return ""
-}
-
-// value returns m with one level of pointer removed, so that Encode and Step
-// accept *MsgX as well as MsgX; a nil pointer yields nil.
-func value(m session.Message) session.Message {
-	switch p := m.(type) {
-	case *MsgRequestNext:
-		if p != nil {
-			return *p
-		}
-	case *MsgIntersect:
-		if p != nil {
-			return *p
-		}
-	case *MsgDone:
-		if p != nil {
-			return *p
-		}
-	case *MsgRollForward:
-		if p != nil {
-			return *p
-		}
-	case *MsgRollBackward:
-		if p != nil {
-			return *p
-		}
-	case *MsgWait:
-		if p != nil {
-			return *p
-		}
-	case *MsgPoll:
-		if p != nil {
-			return *p
-		}
-	case *MsgCancel:
-		if p != nil {
-			return *p
-		}
-	case *MsgIntersectFound:
-		if p != nil {
-			return *p
-		}
-	case *MsgIntersectNotFound:
-		if p != nil {
-			return *p
-		}
-	default:
-		return m
-	}
-	return nil
-}

@@ -26,62 +26,61 @@ const (
 	StDone
 )
 
+// table is wire-protocol.md §4.1: states, then each message's tag, the
+// state it is sent in and the state it leads to.
+var table = session.NewTable(ProtocolName,
+	[]session.StateSpec{
+		StInit:      {Name: "StInit", Agency: session.Client},
+		StFollow:    {Name: "StFollow", Agency: session.Server},
+		StIntersect: {Name: "StIntersect", Agency: session.Server},
+		StIdle:      {Name: "StIdle", Agency: session.Client},
+		StNext:      {Name: "StNext", Agency: session.Server},
+		StWait:      {Name: "StWait", Agency: session.Client, Quiet: true},
+		StDone:      {Name: "StDone", Agency: session.Nobody},
+	},
+	[]session.MessageSpec[State]{
+		{Tag: tagFollowContract, From: StInit, To: StFollow, Codec: session.Fields(encodeFollowContract, decodeFollowContract)},
+		{Tag: tagIntersect, From: StInit, To: StIntersect, Codec: session.Fields(encodeIntersect, decodeIntersect)},
+		{Tag: tagContractNotFound, From: StFollow, To: StDone, Codec: session.Bare[MsgContractNotFound]()},
+		{Tag: tagContractFound, From: StFollow, To: StIdle, Codec: session.Fields(encodeContractFound, decodeContractFound)},
+		{Tag: tagRequestNext, From: StIdle, To: StNext, Codec: session.Bare[MsgRequestNext]()},
+		{Tag: tagDone, From: StIdle, To: StDone, Codec: session.Bare[MsgDone]()},
+		{Tag: tagRollForward, From: StNext, To: StIdle, Codec: session.Fields(encodeRollForward, decodeRollForward)},
+		{Tag: tagRollBackward, From: StNext, To: StIdle, Codec: session.Fields(encodeRollBackward, decodeRollBackward)},
+		{Tag: tagRollBackCreation, From: StNext, To: StDone, Codec: session.Bare[MsgRollBackCreation]()},
+		{Tag: tagWait, From: StNext, To: StWait, Codec: session.Bare[MsgWait]()},
+		{Tag: tagPoll, From: StWait, To: StNext, Codec: session.Bare[MsgPoll]()},
+		{Tag: tagCancel, From: StWait, To: StIdle, Codec: session.Bare[MsgCancel]()},
+		{Tag: tagIntersectFound, From: StIntersect, To: StIdle, Codec: session.Fields(encodeIntersectFound, decodeIntersectFound)},
+		{Tag: tagIntersectNotFound, From: StIntersect, To: StDone, Codec: session.Bare[MsgIntersectNotFound]()},
+	})
+
 // String returns the Haskell name of the state.
-func (s State) String() string {
-	switch s {
-	case StInit:
-		return "StInit"
-	case StFollow:
-		return "StFollow"
-	case StIntersect:
-		return "StIntersect"
-	case StIdle:
-		return "StIdle"
-	case StNext:
-		return "StNext"
-	case StWait:
-		return "StWait"
-	case StDone:
-		return "StDone"
-	}
-	return fmt.Sprintf("State(%d)", uint8(s))
-}
+func (s State) String() string { return table.Name(s) }
 
 // Agency says who may send in state s.
-func (s State) Agency() session.Agency {
-	switch s {
-	case StInit, StIdle, StWait:
-		return session.Client
-	case StFollow, StIntersect, StNext:
-		return session.Server
-	}
-	return session.Nobody
-}
+func (s State) Agency() session.Agency { return table.Agency(s) }
 
 // versioned reports whether s carries a Marlowe version.
 func (s State) versioned() bool {
 	return s == StIntersect || s == StIdle || s == StNext || s == StWait
 }
 
-// Machine is one MarloweSync session (see session.Machine). The zero value
-// is a machine in StInit, like NewMachine.
+// Machine is one MarloweSync session (see session.Machine); after MsgWait
+// it is quiet (session.Quiet): the client polls when it chooses. Besides
+// the state it keeps the Marlowe version the session follows.
 type Machine struct {
-	state   State
+	session.Core[State]
 	version types.MarloweVersion
 }
 
-var (
-	_ session.Machine = (*Machine)(nil)
-	_ session.Quiet   = (*Machine)(nil)
-)
-
 // NewMachine returns a machine in StInit.
-func NewMachine() *Machine { return &Machine{state: StInit} }
+func NewMachine() *Machine { return &Machine{Core: session.At(table, StInit)} }
 
 // machineAt returns a machine positioned in s (version V1 where s carries
 // one).
 func machineAt(s State) *Machine {
-	m := &Machine{state: s}
+	m := &Machine{Core: session.At(table, s)}
 	if s.versioned() {
 		m.version = types.MarloweV1
 	}
@@ -97,69 +96,16 @@ func GoldenMachines() []*Machine {
 	}
 }
 
-// Protocol implements session.Machine.
-func (m *Machine) Protocol() string { return ProtocolName }
-
-// State implements session.Machine.
-func (m *Machine) State() string { return m.state.String() }
-
-// Current returns the current state.
-func (m *Machine) Current() State { return m.state }
-
 // Version returns the Marlowe version the session follows, or 0 before
 // MsgIntersect or MsgContractFound has fixed it.
 func (m *Machine) Version() types.MarloweVersion { return m.version }
 
-// Agency implements session.Machine.
-func (m *Machine) Agency() session.Agency { return m.state.Agency() }
-
-// Quiet implements session.Quiet: after MsgWait the client polls when it
-// chooses, so its silence is not idleness.
-func (m *Machine) Quiet() bool { return m.state == StWait }
-
-// transition returns the state that msg (a value, not a pointer) leads to
-// from s, and whether msg may be sent in s at all.
-func transition(s State, msg session.Message) (State, bool) {
-	switch msg.(type) {
-	case MsgFollowContract:
-		return StFollow, s == StInit
-	case MsgIntersect:
-		return StIntersect, s == StInit
-	case MsgContractNotFound:
-		return StDone, s == StFollow
-	case MsgContractFound:
-		return StIdle, s == StFollow
-	case MsgRequestNext:
-		return StNext, s == StIdle
-	case MsgDone:
-		return StDone, s == StIdle
-	case MsgRollForward, MsgRollBackward:
-		return StIdle, s == StNext
-	case MsgRollBackCreation:
-		return StDone, s == StNext
-	case MsgWait:
-		return StWait, s == StNext
-	case MsgPoll:
-		return StNext, s == StWait
-	case MsgCancel:
-		return StIdle, s == StWait
-	case MsgIntersectFound:
-		return StIdle, s == StIntersect
-	case MsgIntersectNotFound:
-		return StDone, s == StIntersect
-	}
-	return s, false
-}
-
-// Step implements session.Machine.
+// Step implements session.Machine: the table's transition, and the version
+// MsgIntersect or MsgContractFound fixes, which must be one that exists.
 func (m *Machine) Step(by session.Agency, msg session.Message) error {
-	if err := session.CheckAgency(m, by); err != nil {
+	next, v, err := m.Check(by, msg)
+	if err != nil {
 		return err
-	}
-	v := value(msg)
-	next, ok := transition(m.state, v)
-	if !ok {
-		return session.Unexpected(m, v)
 	}
 	version := m.version
 	switch v := v.(type) {
@@ -172,60 +118,8 @@ func (m *Machine) Step(by session.Agency, msg session.Message) error {
 		return fmt.Errorf("%s: %s for Marlowe version %d, only V1 exists: %w",
 			ProtocolName, v.MessageName(), version, session.ErrUnexpectedMessage)
 	}
-	m.state, m.version = next, version
-	return nil
-}
-
-// Encode implements session.Machine.
-func (m *Machine) Encode(e *binary.Encoder, msg session.Message) error {
-	v := value(msg)
-	if _, ok := transition(m.state, v); !ok {
-		return session.Unexpected(m, v)
-	}
-	switch v := v.(type) {
-	case MsgFollowContract:
-		e.PutTag(tagFollowContract)
-		types.EncodeContractId(e, v.ContractId)
-	case MsgIntersect:
-		e.PutTag(tagIntersect)
-		types.EncodeContractId(e, v.ContractId)
-		types.EncodeMarloweVersion(e, v.Version)
-		binary.EncodeList(e, v.Points, types.EncodeBlockHeader)
-	case MsgContractNotFound:
-		e.PutTag(tagContractNotFound)
-	case MsgContractFound:
-		e.PutTag(tagContractFound)
-		types.EncodeBlockHeader(e, v.Block)
-		types.EncodeMarloweVersion(e, v.Version)
-		types.EncodeCreateStep(e, v.CreateStep)
-	case MsgRequestNext:
-		e.PutTag(tagRequestNext)
-	case MsgDone:
-		e.PutTag(tagDone)
-	case MsgRollForward:
-		e.PutTag(tagRollForward)
-		types.EncodeBlockHeader(e, v.Block)
-		binary.EncodeList(e, v.Steps, types.EncodeContractStep)
-	case MsgRollBackward:
-		e.PutTag(tagRollBackward)
-		types.EncodeBlockHeader(e, v.Block)
-	case MsgWait:
-		e.PutTag(tagWait)
-	case MsgPoll:
-		e.PutTag(tagPoll)
-	case MsgCancel:
-		e.PutTag(tagCancel)
-	case MsgIntersectFound:
-		e.PutTag(tagIntersectFound)
-		types.EncodeBlockHeader(e, v.Block)
-	case MsgIntersectNotFound:
-		e.PutTag(tagIntersectNotFound)
-	case MsgRollBackCreation:
-		e.PutTag(tagRollBackCreation)
-	}
-	if err := e.Err(); err != nil {
-		return fmt.Errorf("encode %s %s: %w", ProtocolName, v.MessageName(), err)
-	}
+	m.MoveTo(next)
+	m.version = version
 	return nil
 }
 
@@ -233,130 +127,95 @@ func (m *Machine) Encode(e *binary.Encoder, msg session.Message) error {
 // hash, block number); it bounds list counts before anything is allocated.
 const blockHeaderMinSize = 8 + 8 + 8
 
-// Decode implements session.Machine: the state decides which tags are
-// valid, so a tag of another state is refused even though it is a
-// MarloweSync tag.
-func (m *Machine) Decode(d *binary.Decoder) (session.Message, error) {
-	if m.state.Agency() == session.Nobody {
-		return nil, fmt.Errorf("decode %s message: %w: %w", ProtocolName,
-			d.Errorf(d.Offset(), "no message may follow the end of the session"), session.ErrNoAgency)
-	}
-	at := d.Offset()
-	tag, err := d.U8()
+func encodeFollowContract(e *binary.Encoder, m MsgFollowContract) {
+	types.EncodeContractId(e, m.ContractId)
+}
+
+func decodeFollowContract(d *binary.Decoder) (MsgFollowContract, error) {
+	id, err := types.DecodeContractId(d)
 	if err != nil {
-		return nil, binary.Wrapf(err, "decode %s message tag", ProtocolName)
+		return MsgFollowContract{}, binary.Wrap(err, "decode MarloweSync MsgFollowContract.contractId")
 	}
-	switch m.state {
-	case StInit:
-		switch tag {
-		case tagFollowContract:
-			id, err := types.DecodeContractId(d)
-			if err != nil {
-				return nil, binary.Wrap(err, "decode MarloweSync MsgFollowContract.contractId")
-			}
-			return MsgFollowContract{ContractId: id}, nil
-		case tagIntersect:
-			return decodeIntersect(d)
-		}
-	case StFollow:
-		switch tag {
-		case tagContractNotFound:
-			return MsgContractNotFound{}, nil
-		case tagContractFound:
-			return decodeContractFound(d)
-		}
-	case StIdle:
-		switch tag {
-		case tagRequestNext:
-			return MsgRequestNext{}, nil
-		case tagDone:
-			return MsgDone{}, nil
-		}
-	case StNext:
-		switch tag {
-		case tagRollForward:
-			return decodeRollForward(d)
-		case tagRollBackward:
-			b, err := types.DecodeBlockHeader(d)
-			if err != nil {
-				return nil, binary.Wrap(err, "decode MarloweSync MsgRollBackward.block")
-			}
-			return MsgRollBackward{Block: b}, nil
-		case tagWait:
-			return MsgWait{}, nil
-		case tagRollBackCreation:
-			return MsgRollBackCreation{}, nil
-		}
-	case StWait:
-		switch tag {
-		case tagPoll:
-			return MsgPoll{}, nil
-		case tagCancel:
-			return MsgCancel{}, nil
-		}
-	case StIntersect:
-		switch tag {
-		case tagIntersectFound:
-			b, err := types.DecodeBlockHeader(d)
-			if err != nil {
-				return nil, binary.Wrap(err, "decode MarloweSync MsgIntersectFound.block")
-			}
-			return MsgIntersectFound{Block: b}, nil
-		case tagIntersectNotFound:
-			return MsgIntersectNotFound{}, nil
-		}
-	}
-	return nil, m.badTag(d, at, tag)
+	return MsgFollowContract{ContractId: id}, nil
 }
 
-// badTag is the error for a tag the current state does not allow: a known
-// tag of another state is also a protocol error (ErrUnexpectedMessage).
-func (m *Machine) badTag(d *binary.Decoder, at int, tag uint8) error {
-	if name := tagName(tag); name != "" {
-		return fmt.Errorf("decode %s message: %w: %w", ProtocolName,
-			d.Errorf(at, "%s (tag %02x) is not allowed in state %s", name, tag, m.state), session.ErrUnexpectedMessage)
-	}
-	return binary.Wrapf(d.Errorf(at, "invalid message tag %02x in state %s", tag, m.state), "decode %s message", ProtocolName)
+func encodeIntersect(e *binary.Encoder, m MsgIntersect) {
+	types.EncodeContractId(e, m.ContractId)
+	types.EncodeMarloweVersion(e, m.Version)
+	binary.EncodeList(e, m.Points, types.EncodeBlockHeader)
 }
 
-func decodeIntersect(d *binary.Decoder) (session.Message, error) {
+func encodeContractFound(e *binary.Encoder, m MsgContractFound) {
+	types.EncodeBlockHeader(e, m.Block)
+	types.EncodeMarloweVersion(e, m.Version)
+	types.EncodeCreateStep(e, m.CreateStep)
+}
+
+func encodeRollForward(e *binary.Encoder, m MsgRollForward) {
+	types.EncodeBlockHeader(e, m.Block)
+	binary.EncodeList(e, m.Steps, types.EncodeContractStep)
+}
+
+func encodeRollBackward(e *binary.Encoder, m MsgRollBackward) { types.EncodeBlockHeader(e, m.Block) }
+
+func decodeRollBackward(d *binary.Decoder) (MsgRollBackward, error) {
+	b, err := types.DecodeBlockHeader(d)
+	if err != nil {
+		return MsgRollBackward{}, binary.Wrap(err, "decode MarloweSync MsgRollBackward.block")
+	}
+	return MsgRollBackward{Block: b}, nil
+}
+
+func encodeIntersectFound(e *binary.Encoder, m MsgIntersectFound) {
+	types.EncodeBlockHeader(e, m.Block)
+}
+
+func decodeIntersectFound(d *binary.Decoder) (MsgIntersectFound, error) {
+	b, err := types.DecodeBlockHeader(d)
+	if err != nil {
+		return MsgIntersectFound{}, binary.Wrap(err, "decode MarloweSync MsgIntersectFound.block")
+	}
+	return MsgIntersectFound{Block: b}, nil
+}
+
+func decodeIntersect(d *binary.Decoder) (MsgIntersect, error) {
 	var msg MsgIntersect
 	var err error
 	if msg.ContractId, err = types.DecodeContractId(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweSync MsgIntersect.contractId")
+		return msg, binary.Wrap(err, "decode MarloweSync MsgIntersect.contractId")
 	}
 	if msg.Version, err = types.DecodeMarloweVersion(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweSync MsgIntersect.version")
+		return msg, binary.Wrap(err, "decode MarloweSync MsgIntersect.version")
 	}
 	if msg.Points, err = binary.DecodeListMin(d, blockHeaderMinSize, types.DecodeBlockHeader); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweSync MsgIntersect.points")
+		return msg, binary.Wrap(err, "decode MarloweSync MsgIntersect.points")
 	}
 	return msg, nil
 }
 
-func decodeContractFound(d *binary.Decoder) (session.Message, error) {
+func decodeContractFound(d *binary.Decoder) (MsgContractFound, error) {
 	var msg MsgContractFound
 	var err error
 	if msg.Block, err = types.DecodeBlockHeader(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweSync MsgContractFound.block")
+		return msg, binary.Wrap(err, "decode MarloweSync MsgContractFound.block")
 	}
 	if msg.Version, err = types.DecodeMarloweVersion(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweSync MsgContractFound.version")
+		return msg, binary.Wrap(err, "decode MarloweSync MsgContractFound.version")
 	}
 	if msg.CreateStep, err = types.DecodeCreateStep(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweSync MsgContractFound.createStep")
+		return msg, binary.Wrap(err, "decode MarloweSync MsgContractFound.createStep")
 	}
 	return msg, nil
 }
 
-func decodeRollForward(d *binary.Decoder) (session.Message, error) {
+func decodeRollForward(d *binary.Decoder) (MsgRollForward, error) {
 	var msg MsgRollForward
 	var err error
 	if msg.Block, err = types.DecodeBlockHeader(d); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweSync MsgRollForward.block")
+		return msg, binary.Wrap(err, "decode MarloweSync MsgRollForward.block")
 	}
 	if msg.Steps, err = binary.DecodeList(d, types.DecodeContractStep); err != nil {
-		return nil, binary.Wrap(err, "decode MarloweSync MsgRollForward.steps")
+		return msg, binary.Wrap(err, "decode MarloweSync MsgRollForward.steps")
 	}
 	return msg, nil
 }

@@ -111,7 +111,7 @@ func TestTagsPerState(t *testing.T) {
 		stDownload:    {"", "MsgExported"},
 	}
 	for st, names := range want {
-		m := &Machine{st: st}
+		m := machineAt(st)
 		for tag, name := range names {
 			msg, err := session.DecodeMessage(m, []byte{byte(tag)})
 			if name == "" {
@@ -125,11 +125,12 @@ func TestTagsPerState(t *testing.T) {
 			}
 		}
 		_, err := session.DecodeMessage(m, []byte{byte(len(names))})
-		if err == nil || binary.IsShort(err) || !strings.Contains(err.Error(), "invalid tag byte") {
+		if !errors.Is(err, binary.ErrMalformed) || binary.IsShort(err) || errors.Is(err, session.ErrUnexpectedMessage) ||
+			!strings.Contains(err.Error(), "invalid message tag") {
 			t.Errorf("%s tag %d: %v, want invalid tag", st, len(names), err)
 		}
 	}
-	if _, err := session.DecodeMessage(&Machine{st: stDone}, []byte{0}); !errors.Is(err, session.ErrNoAgency) {
+	if _, err := session.DecodeMessage(machineAt(stDone), []byte{0}); !errors.Is(err, session.ErrNoAgency) {
 		t.Errorf("decode in StDone: %v", err)
 	}
 }
@@ -157,7 +158,7 @@ func TestSpecVectors(t *testing.T) {
 		{stDownload, MsgExported{}, "01"},
 	} {
 		t.Run(tc.msg.MessageName(), func(t *testing.T) {
-			m := &Machine{st: tc.st}
+			m := machineAt(tc.st)
 			got, err := session.EncodeMessage(m, tc.msg)
 			if err != nil {
 				t.Fatal(err)
@@ -172,7 +173,7 @@ func TestSpecVectors(t *testing.T) {
 		})
 	}
 	// A Map decoded out of key order is refused (Haskell trusts the order).
-	m := &Machine{st: stUpload}
+	m := machineAt(stUpload)
 	bad, _ := hex.DecodeString("00" + "0000000000000002" + "0000000000000001" + "62" + "0000000000000000" + "0000000000000001" + "61" + "0000000000000000")
 	if _, err := session.DecodeMessage(m, bad); err == nil || !strings.Contains(err.Error(), "ascending") {
 		t.Fatalf("unordered map: %v", err)
@@ -180,7 +181,7 @@ func TestSpecVectors(t *testing.T) {
 	if _, err := session.EncodeMessage(m, MsgDownload{N: big.NewInt(-1)}); !errors.Is(err, session.ErrUnexpectedMessage) {
 		t.Fatalf("MsgDownload in StUpload: %v", err)
 	}
-	if _, err := session.EncodeMessage(&Machine{st: stCanDownload}, MsgDownload{N: big.NewInt(-1)}); err == nil {
+	if _, err := session.EncodeMessage(machineAt(stCanDownload), MsgDownload{N: big.NewInt(-1)}); err == nil {
 		t.Fatal("negative Natural encoded")
 	}
 }
