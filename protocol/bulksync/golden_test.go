@@ -5,7 +5,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -19,36 +21,11 @@ func TestGolden(t *testing.T) {
 	if len(vs) != wantVectors {
 		t.Fatalf("golden file holds %d vectors, want %d", len(vs), wantVectors)
 	}
-	passed := 0
-	perMessage := map[string]int{}
-	for _, v := range vs {
-		var states []State
-		ok := true
-		for _, m := range GoldenMachines() {
-			msg, err := session.DecodeMessage(m, v.Binary)
-			if err != nil {
-				continue
-			}
-			states = append(states, m.Current())
-			if msg.MessageName() != v.MessageName {
-				t.Errorf("line %d: decoded %s in %s, Show says %s", v.Line, msg.MessageName(), m.State(), v.MessageName)
-				ok = false
-			}
-			out, err := session.EncodeMessage(m, msg)
-			if err != nil || !bytes.Equal(out, v.Binary) {
-				t.Errorf("line %d: re-encode in %s: %v\n got %x\nwant %x", v.Line, m.State(), err, out, v.Binary)
-				ok = false
-			}
-		}
-		if len(states) != 1 {
-			t.Errorf("line %d (%s): decodes in states %v, want exactly one", v.Line, v.MessageName, states)
-			ok = false
-		}
-		if ok {
-			passed++
-			perMessage[v.MessageName]++
-		}
+	perMessage, failures := golden.Tally(vs, sessiontest.Machines(GoldenMachines()), true)
+	for _, f := range failures {
+		t.Error(f)
 	}
+	passed := len(vs) - len(failures)
 	if passed != wantVectors {
 		t.Fatalf("%d of %d golden vectors passed", passed, wantVectors)
 	}

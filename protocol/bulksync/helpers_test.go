@@ -7,7 +7,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
-	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -21,17 +21,6 @@ func goldenVectors(tb testing.TB) []golden.Vector {
 	return vs
 }
 
-// decodeAnyState decodes b in the one state that accepts it, returning the
-// message and that state.
-func decodeAnyState(b []byte) (session.Message, State, bool) {
-	for _, m := range GoldenMachines() {
-		if msg, err := session.DecodeMessage(m, b); err == nil {
-			return msg, m.Current(), true
-		}
-	}
-	return nil, 0, false
-}
-
 // goldenRollForwards returns the decoded golden MsgRollForward messages.
 func goldenRollForwards(tb testing.TB) []MsgRollForward {
 	tb.Helper()
@@ -40,7 +29,7 @@ func goldenRollForwards(tb testing.TB) []MsgRollForward {
 		if v.MessageName != "MsgRollForward" {
 			continue
 		}
-		msg, _, ok := decodeAnyState(v.Binary)
+		msg, _, ok := sessiontest.DecodeAny(GoldenMachines(), v.Binary)
 		if !ok {
 			tb.Fatalf("golden line %d does not decode", v.Line)
 		}
@@ -84,29 +73,24 @@ func header(slot uint64, hash string) types.BlockHeader {
 	return types.BlockHeader{Slot: types.SlotNo(slot), Hash: types.BlockHeaderHash(hash), Block: types.BlockNo(slot/10 + 1)}
 }
 
-type sample struct {
-	msg   session.Message
-	state State
-}
-
 // samples holds valid messages of every constructor, with the state each is
 // sent in.
-func samples(tb testing.TB) []sample {
+func samples(tb testing.TB) []sessiontest.Sample[State] {
 	rf := goldenRollForwards(tb)
-	return []sample{
-		{MsgRequestNext{}, StIdle},
-		{MsgRequestNext{ExtraBlockCount: 255}, StIdle},
-		{MsgIntersect{Points: []types.BlockHeader{header(1, "a"), header(2, "b")}}, StIdle},
-		{MsgDone{}, StIdle},
-		{rf[len(rf)/2], StNext},
-		{MsgRollForward{Blocks: []types.MarloweBlock{}, Tip: header(5, "t")}, StNext},
-		{MsgRollBackward{Point: types.PointAt(header(2, "b")), Tip: types.PointAt(header(3, "c"))}, StNext},
-		{MsgRollBackward{}, StNext},
-		{MsgWait{}, StNext},
-		{MsgPoll{}, StPoll},
-		{MsgCancel{}, StPoll},
-		{MsgIntersectFound{Block: header(3, "c"), Tip: header(4, "d")}, StIntersect},
-		{MsgIntersectNotFound{}, StIntersect},
-		{MsgIntersectNotFound{Tip: types.PointAt(header(4, "d"))}, StIntersect},
+	return []sessiontest.Sample[State]{
+		{Msg: MsgRequestNext{}, State: StIdle},
+		{Msg: MsgRequestNext{ExtraBlockCount: 255}, State: StIdle},
+		{Msg: MsgIntersect{Points: []types.BlockHeader{header(1, "a"), header(2, "b")}}, State: StIdle},
+		{Msg: MsgDone{}, State: StIdle},
+		{Msg: rf[len(rf)/2], State: StNext},
+		{Msg: MsgRollForward{Blocks: []types.MarloweBlock{}, Tip: header(5, "t")}, State: StNext},
+		{Msg: MsgRollBackward{Point: types.PointAt(header(2, "b")), Tip: types.PointAt(header(3, "c"))}, State: StNext},
+		{Msg: MsgRollBackward{}, State: StNext},
+		{Msg: MsgWait{}, State: StNext},
+		{Msg: MsgPoll{}, State: StPoll},
+		{Msg: MsgCancel{}, State: StPoll},
+		{Msg: MsgIntersectFound{Block: header(3, "c"), Tip: header(4, "d")}, State: StIntersect},
+		{Msg: MsgIntersectNotFound{}, State: StIntersect},
+		{Msg: MsgIntersectNotFound{Tip: types.PointAt(header(4, "d"))}, State: StIntersect},
 	}
 }

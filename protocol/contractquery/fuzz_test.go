@@ -1,14 +1,13 @@
 package contractquery_test
 
 import (
-	"bytes"
 	"testing"
 
-	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	cq "github.com/marlowe-lite/marlowe-lite/protocol/contractquery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query/querytest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 )
 
 // FuzzDecodeContractQuery feeds arbitrary bytes to Decode in every state of
@@ -35,20 +34,8 @@ func FuzzDecodeContractQuery(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	ms := sessiontest.Machines(cq.GoldenMachines())
 	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, m := range cq.GoldenMachines() {
-			d := binary.NewDecoder(in)
-			msg, err := m.Decode(d)
-			if err != nil {
-				continue
-			}
-			out, err := session.EncodeMessage(m, msg)
-			if err != nil {
-				t.Fatalf("%s: re-encoding a decoded %s failed: %v", m.State(), msg.MessageName(), err)
-			}
-			if !bytes.Equal(out, in[:d.Offset()]) {
-				t.Fatalf("%s: re-encoding differs\n got %x\nwant %x", m.State(), out, in[:d.Offset()])
-			}
-		}
+		sessiontest.RoundTrip(t, ms, in, nil)
 	})
 }

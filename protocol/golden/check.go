@@ -68,3 +68,39 @@ func checkOne(v Vector, machines []session.Machine) error {
 	}
 	return firstErr
 }
+
+// Tally checks every vector as Check does and counts the passed ones per
+// message constructor. With unique, a vector that some other state also
+// decodes (as anything) fails: for protocols whose tags are global, the
+// state a message belongs to must be unambiguous.
+func Tally(vectors []Vector, machines []session.Machine, unique bool) (perMessage map[string]int, failures []Failure) {
+	perMessage = map[string]int{}
+	for _, v := range vectors {
+		err := checkOne(v, machines)
+		if err == nil && unique {
+			err = checkUnique(v, machines)
+		}
+		if err != nil {
+			failures = append(failures, Failure{Vector: v, Err: err})
+			continue
+		}
+		perMessage[v.MessageName]++
+	}
+	return perMessage, failures
+}
+
+func checkUnique(v Vector, machines []session.Machine) error {
+	var states []string
+	for _, m := range machines {
+		if m.Agency() == session.Nobody {
+			continue
+		}
+		if _, err := session.DecodeMessage(m, v.Binary); err == nil {
+			states = append(states, m.State())
+		}
+	}
+	if len(states) != 1 {
+		return fmt.Errorf("decodes in states %v, want exactly one", states)
+	}
+	return nil
+}

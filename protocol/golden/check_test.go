@@ -60,3 +60,31 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// echoMachine2 is a second state that also reads tag 05, so vectors are
+// ambiguous between the two.
+type echoMachine2 struct{ echoMachine }
+
+func (echoMachine2) State() string { return "StOther" }
+
+func TestTally(t *testing.T) {
+	vs, err := Parse(strings.NewReader(
+		"Show: MsgEcho 1\nBinary: 0501\n" +
+			"Show: MsgEcho 2\nBinary: 0502\n" +
+			"Show: MsgEcho 4\nBinary: 07\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	per, failures := Tally(vs, []session.Machine{echoMachine{}}, true)
+	if per["MsgEcho"] != 2 || len(failures) != 1 || failures[0].Vector.Line != 5 {
+		t.Fatalf("unique, one state: %v %v", per, failures)
+	}
+	two := []session.Machine{echoMachine{}, echoMachine2{}}
+	if per, failures := Tally(vs, two, false); per["MsgEcho"] != 2 || len(failures) != 1 {
+		t.Fatalf("not unique, two states: %v %v", per, failures)
+	}
+	per, failures = Tally(vs, two, true)
+	if per["MsgEcho"] != 0 || len(failures) != 3 || !strings.Contains(failures[0].String(), "decodes in states [StIdle StOther]") {
+		t.Fatalf("unique, two states: %v %v", per, failures)
+	}
+}

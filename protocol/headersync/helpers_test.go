@@ -8,6 +8,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -21,17 +22,6 @@ func goldenVectors(tb testing.TB) []golden.Vector {
 	return vs
 }
 
-// decodeAnyState decodes b in the one state that accepts it, returning the
-// message and that state.
-func decodeAnyState(b []byte) (session.Message, State, bool) {
-	for _, m := range GoldenMachines() {
-		if msg, err := session.DecodeMessage(m, b); err == nil {
-			return msg, m.Current(), true
-		}
-	}
-	return nil, 0, false
-}
-
 // goldenSample returns the first golden message named name, decoded.
 func goldenSample(tb testing.TB, name string) session.Message {
 	tb.Helper()
@@ -39,7 +29,7 @@ func goldenSample(tb testing.TB, name string) session.Message {
 		if v.MessageName != name {
 			continue
 		}
-		msg, _, ok := decodeAnyState(v.Binary)
+		msg, _, ok := sessiontest.DecodeAny(GoldenMachines(), v.Binary)
 		if !ok {
 			tb.Fatalf("golden line %d does not decode", v.Line)
 		}
@@ -62,25 +52,20 @@ func header(slot uint64, hash string) types.BlockHeader {
 	return types.BlockHeader{Slot: types.SlotNo(slot), Hash: types.BlockHeaderHash(hash), Block: types.BlockNo(slot)}
 }
 
-type sample struct {
-	msg   session.Message
-	state State
-}
-
 // samples holds one valid message of every constructor (two for the
 // ChainPoint of MsgRollBackward), with the state it is sent in.
-func samples(tb testing.TB) []sample {
-	return []sample{
-		{MsgRequestNext{}, StIdle},
-		{MsgIntersect{Points: []types.BlockHeader{header(1, "a"), header(2, "b")}}, StIdle},
-		{MsgDone{}, StIdle},
-		{goldenSample(tb, "MsgNewHeaders"), StNext},
-		{MsgRollBackward{Point: types.PointAt(header(2, "b"))}, StNext},
-		{MsgRollBackward{}, StNext},
-		{MsgWait{}, StNext},
-		{MsgPoll{}, StWait},
-		{MsgCancel{}, StWait},
-		{MsgIntersectFound{Block: header(3, "c")}, StIntersect},
-		{MsgIntersectNotFound{}, StIntersect},
+func samples(tb testing.TB) []sessiontest.Sample[State] {
+	return []sessiontest.Sample[State]{
+		{Msg: MsgRequestNext{}, State: StIdle},
+		{Msg: MsgIntersect{Points: []types.BlockHeader{header(1, "a"), header(2, "b")}}, State: StIdle},
+		{Msg: MsgDone{}, State: StIdle},
+		{Msg: goldenSample(tb, "MsgNewHeaders"), State: StNext},
+		{Msg: MsgRollBackward{Point: types.PointAt(header(2, "b"))}, State: StNext},
+		{Msg: MsgRollBackward{}, State: StNext},
+		{Msg: MsgWait{}, State: StNext},
+		{Msg: MsgPoll{}, State: StWait},
+		{Msg: MsgCancel{}, State: StWait},
+		{Msg: MsgIntersectFound{Block: header(3, "c")}, State: StIntersect},
+		{Msg: MsgIntersectNotFound{}, State: StIntersect},
 	}
 }

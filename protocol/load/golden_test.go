@@ -1,13 +1,12 @@
 package load_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/load"
-	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 )
 
 // TestGoldenMarloweLoad checks wire-protocol.md §4.6 against the Haskell
@@ -27,39 +26,11 @@ func TestGoldenMarloweLoad(t *testing.T) {
 		"MsgPushClose": 1, "MsgPushIf": 22, "MsgPushLet": 37, "MsgPushPay": 69,
 		"MsgPushWhen": 1, "MsgRequestResume": 1, "MsgResume": 1,
 	}
-	got := map[string]int{}
-	passed := 0
-	for _, v := range vs {
-		var lastErr error
-		ok := false
-		for _, m := range load.GoldenMachines() {
-			msg, err := session.DecodeMessage(m, v.Binary)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			if msg.MessageName() != v.MessageName {
-				continue
-			}
-			b, err := session.EncodeMessage(m, msg)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			if !bytes.Equal(b, v.Binary) {
-				t.Errorf("line %d %s: re-encoded %x, want %x", v.Line, v.MessageName, b, v.Binary)
-				continue
-			}
-			ok = true
-			break
-		}
-		if !ok {
-			t.Errorf("line %d %s: no golden state decodes it (last error: %v)", v.Line, v.Show, lastErr)
-			continue
-		}
-		passed++
-		got[v.MessageName]++
+	got, failures := golden.Tally(vs, sessiontest.Machines(load.GoldenMachines()), false)
+	for _, f := range failures {
+		t.Error(f)
 	}
+	passed := len(vs) - len(failures)
 	if passed != 250 {
 		t.Errorf("%d of 250 vectors passed", passed)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query/querytest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -94,31 +95,9 @@ func FuzzDecodeMarloweQuery(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
 	}
+	ms := sessiontest.Machines(mq.GoldenMachines())
 	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, m := range mq.GoldenMachines() {
-			d := binary.NewDecoder(in)
-			msg, err := m.Decode(d)
-			if err != nil {
-				continue
-			}
-			out, err := session.EncodeMessage(m, msg)
-			if err != nil {
-				t.Fatalf("%s: re-encoding a decoded %s failed: %v", m.State(), msg.MessageName(), err)
-			}
-			if bytes.Equal(out, in[:d.Offset()]) {
-				continue
-			}
-			if !canonicalises(metas(msg)) {
-				t.Fatalf("%s: re-encoding differs\n got %x\nwant %x", m.State(), out, in[:d.Offset()])
-			}
-			back, err := session.DecodeMessage(m, out)
-			if err != nil {
-				t.Fatalf("canonical re-encoding does not decode: %v", err)
-			}
-			if again, err := session.EncodeMessage(m, back); err != nil || !bytes.Equal(again, out) {
-				t.Fatalf("canonical re-encoding is not a fixed point: %v", err)
-			}
-		}
+		sessiontest.RoundTrip(t, ms, in, func(m session.Message) bool { return canonicalises(metas(m)) })
 	})
 }
 

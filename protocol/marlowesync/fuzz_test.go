@@ -6,6 +6,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -50,31 +51,8 @@ func FuzzDecodeMarloweSync(f *testing.F) {
 	for _, v := range goldenVectors(f) {
 		f.Add(v.Binary)
 	}
+	ms := sessiontest.Machines(GoldenMachines())
 	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, st := range allStates {
-			m := machineAt(st)
-			d := binary.NewDecoder(in)
-			msg, err := m.Decode(d)
-			if err != nil {
-				continue
-			}
-			out, err := session.EncodeMessage(m, msg)
-			if err != nil {
-				t.Fatalf("%s: re-encoding a decoded %s failed: %v", st, msg.MessageName(), err)
-			}
-			if bytes.Equal(out, in[:d.Offset()]) {
-				continue
-			}
-			if !canonicalises(metadataOf(msg)) {
-				t.Fatalf("%s: %s re-encodes differently:\n got %x\nwant %x", st, msg.MessageName(), out, in[:d.Offset()])
-			}
-			again, err := session.DecodeMessage(m, out)
-			if err != nil {
-				t.Fatalf("%s: canonical re-encoding does not decode: %v", st, err)
-			}
-			if out2, err := session.EncodeMessage(m, again); err != nil || !bytes.Equal(out2, out) {
-				t.Fatalf("%s: canonical re-encoding is not a fixed point: %v", st, err)
-			}
-		}
+		sessiontest.RoundTrip(t, ms, in, func(m session.Message) bool { return canonicalises(metadataOf(m)) })
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -21,17 +22,6 @@ func goldenVectors(tb testing.TB) []golden.Vector {
 	return vs
 }
 
-// decodeAnyState decodes b in the one state that accepts it, returning the
-// message and that state.
-func decodeAnyState(b []byte) (session.Message, State, bool) {
-	for _, m := range GoldenMachines() {
-		if msg, err := session.DecodeMessage(m, b); err == nil {
-			return msg, m.Current(), true
-		}
-	}
-	return nil, 0, false
-}
-
 // goldenSample returns the first golden message named name, decoded.
 func goldenSample(tb testing.TB, name string) session.Message {
 	tb.Helper()
@@ -39,7 +29,7 @@ func goldenSample(tb testing.TB, name string) session.Message {
 		if v.MessageName != name {
 			continue
 		}
-		msg, _, ok := decodeAnyState(v.Binary)
+		msg, _, ok := sessiontest.DecodeAny(GoldenMachines(), v.Binary)
 		if !ok {
 			tb.Fatalf("golden line %d does not decode", v.Line)
 		}
@@ -64,30 +54,24 @@ func header(slot uint64, hash string) types.BlockHeader {
 
 // samples holds one valid message of every constructor, with the state it
 // is sent in.
-func samples(tb testing.TB) []struct {
-	msg   session.Message
-	state State
-} {
+func samples(tb testing.TB) []sessiontest.Sample[State] {
 	found := goldenSample(tb, "MsgContractFound").(MsgContractFound)
 	fwd := goldenSample(tb, "MsgRollForward").(MsgRollForward)
 	id := types.ContractId{TxId: "a", TxIx: 1}
-	return []struct {
-		msg   session.Message
-		state State
-	}{
-		{MsgFollowContract{ContractId: id}, StInit},
-		{MsgIntersect{ContractId: id, Version: types.MarloweV1, Points: []types.BlockHeader{header(1, "a")}}, StInit},
-		{MsgContractNotFound{}, StFollow},
-		{found, StFollow},
-		{MsgRequestNext{}, StIdle},
-		{MsgDone{}, StIdle},
-		{fwd, StNext},
-		{MsgRollBackward{Block: header(2, "b")}, StNext},
-		{MsgWait{}, StNext},
-		{MsgRollBackCreation{}, StNext},
-		{MsgPoll{}, StWait},
-		{MsgCancel{}, StWait},
-		{MsgIntersectFound{Block: header(3, "c")}, StIntersect},
-		{MsgIntersectNotFound{}, StIntersect},
+	return []sessiontest.Sample[State]{
+		{Msg: MsgFollowContract{ContractId: id}, State: StInit},
+		{Msg: MsgIntersect{ContractId: id, Version: types.MarloweV1, Points: []types.BlockHeader{header(1, "a")}}, State: StInit},
+		{Msg: MsgContractNotFound{}, State: StFollow},
+		{Msg: found, State: StFollow},
+		{Msg: MsgRequestNext{}, State: StIdle},
+		{Msg: MsgDone{}, State: StIdle},
+		{Msg: fwd, State: StNext},
+		{Msg: MsgRollBackward{Block: header(2, "b")}, State: StNext},
+		{Msg: MsgWait{}, State: StNext},
+		{Msg: MsgRollBackCreation{}, State: StNext},
+		{Msg: MsgPoll{}, State: StWait},
+		{Msg: MsgCancel{}, State: StWait},
+		{Msg: MsgIntersectFound{Block: header(3, "c")}, State: StIntersect},
+		{Msg: MsgIntersectNotFound{}, State: StIntersect},
 	}
 }

@@ -1,14 +1,12 @@
 package query_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
-	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
-	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 )
 
 // csMachines are the generic machine in StReq and in StRes for every
@@ -35,20 +33,8 @@ func FuzzDecodeChainSeekQuery(f *testing.F) {
 		f.Add(v.Binary)
 	}
 	f.Add(mustHex(f, "00 01"+exampleSpanHex))
+	ms := sessiontest.Machines(csMachines(f))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, m := range csMachines(t) {
-			d := binary.NewDecoder(in)
-			msg, err := m.Decode(d)
-			if err != nil {
-				continue
-			}
-			out, err := session.EncodeMessage(m, msg)
-			if err != nil {
-				t.Fatalf("%s: re-encoding a decoded %s failed: %v", m.State(), msg.MessageName(), err)
-			}
-			if !bytes.Equal(out, in[:d.Offset()]) {
-				t.Fatalf("%s: re-encoding differs\n got %x\nwant %x", m.State(), out, in[:d.Offset()])
-			}
-		}
+		sessiontest.RoundTrip(t, ms, in, nil)
 	})
 }

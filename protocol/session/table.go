@@ -96,7 +96,7 @@ func Bare[T Message]() Codec {
 func valueOf[T Message](m Message) (Message, bool) {
 	switch v := any(m).(type) {
 	case T:
-		return v, true
+		return m, true // already boxed: no copy
 	case *T:
 		if v != nil {
 			return *v, true

@@ -1,12 +1,11 @@
 package transfer_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
-	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/transfer"
 )
 
@@ -28,39 +27,11 @@ func TestGoldenMarloweTransfer(t *testing.T) {
 		"MsgStartExport": 1, "MsgStartImport": 1, "MsgUpload": 401, "MsgUploadFailed": 17,
 		"MsgUploaded": 4,
 	}
-	got := map[string]int{}
-	passed := 0
-	for _, v := range vs {
-		var lastErr error
-		ok := false
-		for _, m := range transfer.GoldenMachines() {
-			msg, err := session.DecodeMessage(m, v.Binary)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			if msg.MessageName() != v.MessageName {
-				continue
-			}
-			b, err := session.EncodeMessage(m, msg)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			if !bytes.Equal(b, v.Binary) {
-				t.Errorf("line %d %s: re-encoded %x, want %x", v.Line, v.MessageName, b, v.Binary)
-				continue
-			}
-			ok = true
-			break
-		}
-		if !ok {
-			t.Errorf("line %d %s: no state decodes it (last error: %v)", v.Line, v.Show, lastErr)
-			continue
-		}
-		passed++
-		got[v.MessageName]++
+	got, failures := golden.Tally(vs, sessiontest.Machines(transfer.GoldenMachines()), false)
+	for _, f := range failures {
+		t.Error(f)
 	}
+	passed := len(vs) - len(failures)
 	if passed != 833 {
 		t.Errorf("%d of 833 vectors passed", passed)
 	}
