@@ -2,7 +2,6 @@ package bulksync
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
@@ -23,7 +22,7 @@ func NewClient(ch session.Channel) *Client { return &Client{ch: ch} }
 // oldest first) that the server also has. When the result is not Found the
 // position is unchanged and the session goes on.
 func (c *Client) Intersect(ctx context.Context, points []types.BlockHeader) (IntersectResult, error) {
-	msg, err := c.call(ctx, MsgIntersect{Points: points})
+	msg, err := session.Call(ctx, c.ch, MsgIntersect{Points: points})
 	if err != nil {
 		return IntersectResult{}, err
 	}
@@ -33,7 +32,7 @@ func (c *Client) Intersect(ctx context.Context, points []types.BlockHeader) (Int
 	case MsgIntersectNotFound:
 		return IntersectNotFound(msg.Tip), nil
 	}
-	return IntersectResult{}, unexpected(msg)
+	return IntersectResult{}, session.UnexpectedAnswer(ProtocolName, msg)
 }
 
 // RequestNext asks for the next block plus at most extraBlockCount more.
@@ -59,7 +58,7 @@ func (c *Client) Done(ctx context.Context) error {
 }
 
 func (c *Client) next(ctx context.Context, req session.Message) (Next, error) {
-	msg, err := c.call(ctx, req)
+	msg, err := session.Call(ctx, c.ch, req)
 	if err != nil {
 		return Next{}, err
 	}
@@ -71,18 +70,5 @@ func (c *Client) next(ctx context.Context, req session.Message) (Next, error) {
 	case MsgWait:
 		return Wait(), nil
 	}
-	return Next{}, unexpected(msg)
-}
-
-func (c *Client) call(ctx context.Context, req session.Message) (session.Message, error) {
-	if err := c.ch.Send(ctx, req); err != nil {
-		return nil, err
-	}
-	return c.ch.Recv(ctx)
-}
-
-// unexpected reports an answer the channel's machine let through but that
-// does not answer the request, which only a misbehaving Channel can cause.
-func unexpected(msg session.Message) error {
-	return fmt.Errorf("%s client: unexpected answer %s: %w", ProtocolName, msg.MessageName(), session.ErrUnexpectedMessage)
+	return Next{}, session.UnexpectedAnswer(ProtocolName, msg)
 }

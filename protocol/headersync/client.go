@@ -2,7 +2,6 @@ package headersync
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
@@ -23,7 +22,7 @@ func NewClient(ch session.Channel) *Client { return &Client{ch: ch} }
 // oldest first) that the server also has. When found is false the position
 // is unchanged and the session goes on.
 func (c *Client) Intersect(ctx context.Context, points []types.BlockHeader) (block types.BlockHeader, found bool, err error) {
-	msg, err := c.call(ctx, MsgIntersect{Points: points})
+	msg, err := session.Call(ctx, c.ch, MsgIntersect{Points: points})
 	if err != nil {
 		return types.BlockHeader{}, false, err
 	}
@@ -33,7 +32,7 @@ func (c *Client) Intersect(ctx context.Context, points []types.BlockHeader) (blo
 	case MsgIntersectNotFound:
 		return types.BlockHeader{}, false, nil
 	}
-	return types.BlockHeader{}, false, unexpected(msg)
+	return types.BlockHeader{}, false, session.UnexpectedAnswer(ProtocolName, msg)
 }
 
 // RequestNext asks for the next block with contract creations. After a
@@ -58,7 +57,7 @@ func (c *Client) Done(ctx context.Context) error {
 }
 
 func (c *Client) next(ctx context.Context, req session.Message) (Next, error) {
-	msg, err := c.call(ctx, req)
+	msg, err := session.Call(ctx, c.ch, req)
 	if err != nil {
 		return Next{}, err
 	}
@@ -70,18 +69,5 @@ func (c *Client) next(ctx context.Context, req session.Message) (Next, error) {
 	case MsgWait:
 		return Wait(), nil
 	}
-	return Next{}, unexpected(msg)
-}
-
-func (c *Client) call(ctx context.Context, req session.Message) (session.Message, error) {
-	if err := c.ch.Send(ctx, req); err != nil {
-		return nil, err
-	}
-	return c.ch.Recv(ctx)
-}
-
-// unexpected reports an answer the channel's machine let through but that
-// does not answer the request, which only a misbehaving Channel can cause.
-func unexpected(msg session.Message) error {
-	return fmt.Errorf("%s client: unexpected answer %s: %w", ProtocolName, msg.MessageName(), session.ErrUnexpectedMessage)
+	return Next{}, session.UnexpectedAnswer(ProtocolName, msg)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -16,22 +17,10 @@ import (
 // on the other end and the channel Serve's result arrives on.
 func serve(t *testing.T, ctx context.Context, h Handler) (*Client, *session.PipeEnd, <-chan error) {
 	t.Helper()
-	c, s := session.Pipe(NewMachine(), NewMachine())
-	t.Cleanup(c.Close)
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, s, h) }()
+	c, done := sessiontest.Serve(t, ctx, NewMachine(), NewMachine(), func(ctx context.Context, ch session.Channel) error {
+		return Serve(ctx, ch, h)
+	})
 	return NewClient(c), c, done
-}
-
-func waitServe(t *testing.T, done <-chan error) error {
-	t.Helper()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return")
-		return nil
-	}
 }
 
 func headersBytes(t *testing.T, hs []types.ContractHeader) []byte {
@@ -121,7 +110,7 @@ func TestSession(t *testing.T) {
 	if err := c.Done(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := waitServe(t, done); err != nil {
+	if err := sessiontest.Wait(t, done); err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
 	if ce.Machine().Agency() != session.Nobody {
@@ -227,7 +216,7 @@ func TestServeRefusesBadHandlers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _, done := serve(t, ctx, tc.h)
 			go func() { _ = tc.client(c) }()
-			err := waitServe(t, done)
+			err := sessiontest.Wait(t, done)
 			if err == nil || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) {
 				t.Fatalf("Serve: %v", err)
 			}
@@ -239,7 +228,7 @@ func TestServeRefusesBadHandlers(t *testing.T) {
 	cctx, ccancel := context.WithCancel(ctx)
 	_, _, done := serve(t, cctx, NewMemory())
 	ccancel()
-	if err := waitServe(t, done); !errors.Is(err, context.Canceled) {
+	if err := sessiontest.Wait(t, done); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled Serve: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package marlowesync
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
@@ -22,7 +21,7 @@ func NewClient(ch session.Channel) *Client { return &Client{ch: ch} }
 // FollowContract starts following contract id from its creation. When found
 // is false the session is over.
 func (c *Client) FollowContract(ctx context.Context, id types.ContractId) (cr Creation, found bool, err error) {
-	msg, err := c.call(ctx, MsgFollowContract{ContractId: id})
+	msg, err := session.Call(ctx, c.ch, MsgFollowContract{ContractId: id})
 	if err != nil {
 		return Creation{}, false, err
 	}
@@ -32,14 +31,14 @@ func (c *Client) FollowContract(ctx context.Context, id types.ContractId) (cr Cr
 	case MsgContractNotFound:
 		return Creation{}, false, nil
 	}
-	return Creation{}, false, unexpected(msg)
+	return Creation{}, false, session.UnexpectedAnswer(ProtocolName, msg)
 }
 
 // Intersect resumes following contract id from the latest of points (the
 // client's blocks of its history, oldest first) that the server still has.
 // When found is false the session is over.
 func (c *Client) Intersect(ctx context.Context, id types.ContractId, points []types.BlockHeader) (block types.BlockHeader, found bool, err error) {
-	msg, err := c.call(ctx, MsgIntersect{ContractId: id, Version: types.MarloweV1, Points: points})
+	msg, err := session.Call(ctx, c.ch, MsgIntersect{ContractId: id, Version: types.MarloweV1, Points: points})
 	if err != nil {
 		return types.BlockHeader{}, false, err
 	}
@@ -49,7 +48,7 @@ func (c *Client) Intersect(ctx context.Context, id types.ContractId, points []ty
 	case MsgIntersectNotFound:
 		return types.BlockHeader{}, false, nil
 	}
-	return types.BlockHeader{}, false, unexpected(msg)
+	return types.BlockHeader{}, false, session.UnexpectedAnswer(ProtocolName, msg)
 }
 
 // RequestNext asks for the next step of the contract's history. After a
@@ -76,7 +75,7 @@ func (c *Client) Done(ctx context.Context) error {
 }
 
 func (c *Client) next(ctx context.Context, req session.Message) (Next, error) {
-	msg, err := c.call(ctx, req)
+	msg, err := session.Call(ctx, c.ch, req)
 	if err != nil {
 		return Next{}, err
 	}
@@ -90,18 +89,5 @@ func (c *Client) next(ctx context.Context, req session.Message) (Next, error) {
 	case MsgWait:
 		return Wait(), nil
 	}
-	return Next{}, unexpected(msg)
-}
-
-func (c *Client) call(ctx context.Context, req session.Message) (session.Message, error) {
-	if err := c.ch.Send(ctx, req); err != nil {
-		return nil, err
-	}
-	return c.ch.Recv(ctx)
-}
-
-// unexpected reports an answer the channel's machine let through but that
-// does not answer the request, which only a misbehaving Channel can cause.
-func unexpected(msg session.Message) error {
-	return fmt.Errorf("%s client: unexpected answer %s: %w", ProtocolName, msg.MessageName(), session.ErrUnexpectedMessage)
+	return Next{}, session.UnexpectedAnswer(ProtocolName, msg)
 }

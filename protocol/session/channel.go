@@ -20,6 +20,22 @@ type Channel interface {
 	Recv(ctx context.Context) (Message, error)
 }
 
+// Call sends req over ch and returns the peer's answer: the request/answer
+// step every sub-protocol client is made of.
+func Call(ctx context.Context, ch Channel, req Message) (Message, error) {
+	if err := ch.Send(ctx, req); err != nil {
+		return nil, err
+	}
+	return ch.Recv(ctx)
+}
+
+// UnexpectedAnswer is a client's error for an answer the channel's machine
+// let through but that does not answer its request, which only a
+// misbehaving Channel can cause.
+func UnexpectedAnswer(protocol string, answer Message) error {
+	return fmt.Errorf("%s client: unexpected answer %s: %w", protocol, NameOf(answer), ErrUnexpectedMessage)
+}
+
 // ErrClosed is returned by a Pipe end whose peer has gone.
 var ErrClosed = errors.New("session: channel closed")
 

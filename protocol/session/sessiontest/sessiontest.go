@@ -9,9 +9,11 @@ package sessiontest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
@@ -331,4 +333,29 @@ func Machines[M session.Machine](ms []M) []session.Machine {
 		out[i] = m
 	}
 	return out
+}
+
+// Serve runs serve on the server end of a fresh Pipe between the given
+// machines and returns the client end (closed when the test ends) and the
+// channel serve's result arrives on.
+func Serve(t *testing.T, ctx context.Context, client, server session.Machine, serve func(context.Context, session.Channel) error) (*session.PipeEnd, <-chan error) {
+	t.Helper()
+	c, s := session.Pipe(client, server)
+	t.Cleanup(c.Close)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, s) }()
+	return c, done
+}
+
+// Wait returns what a Serve started by Serve returned, failing the test if
+// it has not returned within 5 s.
+func Wait(t *testing.T, done <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return")
+		return nil
+	}
 }
