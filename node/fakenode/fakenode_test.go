@@ -16,6 +16,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 	"github.com/marlowe-lite/marlowe-lite/node/fakenode"
 	"github.com/marlowe-lite/marlowe-lite/node/internal/testchain"
+	devledger "github.com/marlowe-lite/marlowe-lite/node/ledger"
 	"github.com/marlowe-lite/marlowe-lite/node/slottime"
 )
 
@@ -63,7 +64,7 @@ func TestNewValidates(t *testing.T) {
 			}
 		})
 	}
-	if _, err := fakenode.New(fakenode.Config{Magic: 1, SystemStart: start, Eras: history(true), ProtocolParams: testchain.ConwayParams(),
+	if _, err := fakenode.New(fakenode.Config{Magic: 1, SystemStart: start, Eras: history(true), ProtocolParams: devledger.DefaultProtocolParams(),
 		UTxOs: []fakenode.UTxO{{Output: out}}}); err != nil {
 		t.Fatalf("valid configuration rejected: %v", err)
 	}

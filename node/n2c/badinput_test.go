@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/blinklabs-io/gouroboros/protocol/localstatequery"
+	devledger "github.com/marlowe-lite/marlowe-lite/node/ledger"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 	"github.com/marlowe-lite/marlowe-lite/node/fakenode"
-	"github.com/marlowe-lite/marlowe-lite/node/internal/testchain"
 	"github.com/marlowe-lite/marlowe-lite/node/n2c"
 )
 
@@ -382,7 +382,7 @@ func TestMalformedQueryReplies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, cfg := startNode(t, fakenode.Config{
-				SystemStart: mainnetSystemStart, Eras: mainnetHistory(), ProtocolParams: testchain.ConwayParams(), Answer: tt.reply,
+				SystemStart: mainnetSystemStart, Eras: mainnetHistory(), ProtocolParams: devledger.DefaultProtocolParams(), Answer: tt.reply,
 			}, false)
 			c, err := n2c.NewClient(cfg)
 			if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 	"github.com/marlowe-lite/marlowe-lite/node/fakenode"
 	"github.com/marlowe-lite/marlowe-lite/node/internal/testchain"
+	devledger "github.com/marlowe-lite/marlowe-lite/node/ledger"
 	"github.com/marlowe-lite/marlowe-lite/node/n2c"
 	"github.com/marlowe-lite/marlowe-lite/node/slottime"
 )
@@ -92,7 +93,7 @@ func TestLocalStateQuery(t *testing.T) {
 		{Ref: ref(0xbb, 7), Output: mustOutput(t, script, 2_000_000, nil)},
 		{Ref: ref(0xcc, 300), Output: mustOutput(t, bob, 5_000_000, nil)},
 	}
-	pp := testchain.ConwayParams()
+	pp := devledger.DefaultProtocolParams()
 	node, cfg := startNode(t, fakenode.Config{
 		SystemStart: mainnetSystemStart, Eras: mainnetHistory(), ProtocolParams: pp, UTxOs: utxos,
 	}, false)

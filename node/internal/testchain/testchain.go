@@ -11,16 +11,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 
-	gcbor "github.com/blinklabs-io/gouroboros/cbor"
-	"github.com/blinklabs-io/gouroboros/ledger/common"
-	"github.com/blinklabs-io/gouroboros/ledger/conway"
 	"github.com/fxamacker/cbor/v2"
 	"golang.org/x/crypto/blake2b"
 
@@ -277,54 +273,6 @@ func (b *Builder) Chain(parent chain.Point, parentNumber uint64, n int, startSlo
 		number++
 	}
 	return out, nil
-}
-
-// ConwayParams returns Conway protocol parameters with mainnet-like values
-// and every rational set (a nil rational makes the CBOR encoder panic).
-func ConwayParams() *conway.ConwayProtocolParameters {
-	rat := func(n, d int64) *gcbor.Rat { return &gcbor.Rat{Rat: big.NewRat(n, d)} }
-	v := func(n, d int64) gcbor.Rat { return *rat(n, d) }
-	return &conway.ConwayProtocolParameters{
-		MinFeeA:              44,
-		MinFeeB:              155381,
-		MaxBlockBodySize:     90112,
-		MaxTxSize:            16384,
-		MaxBlockHeaderSize:   1100,
-		KeyDeposit:           2000000,
-		PoolDeposit:          500000000,
-		MaxEpoch:             18,
-		NOpt:                 500,
-		A0:                   rat(3, 10),
-		Rho:                  rat(3, 1000),
-		Tau:                  rat(1, 5),
-		ProtocolVersion:      common.ProtocolParametersProtocolVersion{Major: 10, Minor: 0},
-		MinPoolCost:          170000000,
-		AdaPerUtxoByte:       4310,
-		CostModels:           map[uint][]int64{0: {100788, 420, 1, 1}, 1: {100788, 420, 1, 1, 1000}, 2: {100788, 420, 1}},
-		ExecutionCosts:       common.ExUnitPrice{MemPrice: rat(577, 10000), StepPrice: rat(721, 10000000)},
-		MaxTxExUnits:         common.ExUnits{Memory: 14000000, Steps: 10000000000},
-		MaxBlockExUnits:      common.ExUnits{Memory: 62000000, Steps: 20000000000},
-		MaxValueSize:         5000,
-		CollateralPercentage: 150,
-		MaxCollateralInputs:  3,
-		PoolVotingThresholds: conway.PoolVotingThresholds{
-			MotionNoConfidence: v(51, 100), CommitteeNormal: v(51, 100), CommitteeNoConfidence: v(51, 100),
-			HardForkInitiation: v(51, 100), PpSecurityGroup: v(51, 100),
-		},
-		DRepVotingThresholds: conway.DRepVotingThresholds{
-			MotionNoConfidence: v(67, 100), CommitteeNormal: v(67, 100), CommitteeNoConfidence: v(3, 5),
-			UpdateToConstitution: v(3, 4), HardForkInitiation: v(3, 5), PpNetworkGroup: v(67, 100),
-			PpEconomicGroup: v(67, 100), PpTechnicalGroup: v(67, 100), PpGovGroup: v(3, 4),
-			TreasuryWithdrawal: v(67, 100),
-		},
-		MinCommitteeSize:           7,
-		CommitteeTermLimit:         146,
-		GovActionValidityPeriod:    6,
-		GovActionDeposit:           100000000000,
-		DRepDeposit:                500000000,
-		DRepInactivityPeriod:       20,
-		MinFeeRefScriptCostPerByte: rat(15, 1),
-	}
 }
 
 // Output encodes a post-Babbage (map form) transaction output paying
