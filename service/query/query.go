@@ -217,12 +217,19 @@ func (h *Handler) contractHeaders(r marlowequery.ReqContractHeaders) (marloweque
 	})
 }
 
-func (h *Handler) contractState(id types.ContractId) (marlowequery.Result, error) {
+// history is the indexed history of contract id; an id that cannot be an
+// output reference (a transaction id of the wrong length) names no
+// contract, so it is not found rather than an error.
+func (h *Handler) history(id types.ContractId) (kv.ContractHistory, bool, error) {
 	ref, err := view.ContractRef(id)
 	if err != nil {
-		return nil, nil
+		return kv.ContractHistory{}, false, nil
 	}
-	hist, ok, err := h.store.History(ref)
+	return h.store.History(ref)
+}
+
+func (h *Handler) contractState(id types.ContractId) (marlowequery.Result, error) {
+	hist, ok, err := h.history(id)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -260,11 +267,7 @@ func (h *Handler) transaction(id types.TxId) (marlowequery.Result, error) {
 }
 
 func (h *Handler) transactions(id types.ContractId) (marlowequery.Result, error) {
-	ref, err := view.ContractRef(id)
-	if err != nil {
-		return nil, nil
-	}
-	hist, ok, err := h.store.History(ref)
+	hist, ok, err := h.history(id)
 	if err != nil || !ok {
 		return nil, err
 	}
