@@ -100,9 +100,11 @@ func handlerFor(kind string) (h handler, known bool) {
 	case "playtrace":
 		return playTrace, true
 	case "eval-value":
-		return evalValue, true
+		return func(f map[string]json.RawMessage) (any, error) { return evalIn(f, "value", semantics.EvalValue) }, true
 	case "eval-observation":
-		return evalObservation, true
+		return func(f map[string]json.RawMessage) (any, error) {
+			return evalIn(f, "observation", semantics.EvalObservation)
+		}, true
 	case "fix-interval", "reduce-contract-until-quiescent":
 		return nil, true
 	}
@@ -180,7 +182,10 @@ func playTrace(f map[string]json.RawMessage) (any, error) {
 	return encoded(semantics.PlayTrace(t0, c, txs))
 }
 
-func evalValue(f map[string]json.RawMessage) (any, error) {
+// evalIn reads the request's environment and state and the expression
+// under key, and evaluates it. A big.Int result marshals as a bare JSON
+// number of any size.
+func evalIn[T, R any](f map[string]json.RawMessage, key string, eval func(core.Environment, core.State, T) R) (any, error) {
 	env, err := field[core.Environment](f, "environment")
 	if err != nil {
 		return nil, err
@@ -189,28 +194,11 @@ func evalValue(f map[string]json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := field[core.Value](f, "value")
+	x, err := field[T](f, key)
 	if err != nil {
 		return nil, err
 	}
-	// A big.Int marshals as a bare JSON number of any size.
-	return semantics.EvalValue(env, st, v), nil
-}
-
-func evalObservation(f map[string]json.RawMessage) (any, error) {
-	env, err := field[core.Environment](f, "environment")
-	if err != nil {
-		return nil, err
-	}
-	st, err := field[core.State](f, "state")
-	if err != nil {
-		return nil, err
-	}
-	o, err := field[core.Observation](f, "observation")
-	if err != nil {
-		return nil, err
-	}
-	return semantics.EvalObservation(env, st, o), nil
+	return eval(env, st, x), nil
 }
 
 // roundtripperFor decodes and re-encodes one type id (conformance.md §1).
