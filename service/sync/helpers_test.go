@@ -424,3 +424,30 @@ func syncBulk(ctx context.Context, addr string, extra uint8) (bulkLog, error) {
 	}
 	return l, c.Done(ctx)
 }
+
+// drainLikeFresh drains a header client and a bulk client (asking for extra
+// blocks) to the tip and checks that what each has seen in total equals what
+// a fresh session from genesis sees now; what names the clients in errors.
+func drainLikeFresh(t *testing.T, ctx context.Context, addr string, h *headersync.Client, hl *headerLog, b *bulksync.Client, extra uint8, bl *bulkLog, what string) {
+	t.Helper()
+	if _, err := drainHeaders(ctx, h, hl); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := drainBulk(ctx, b, extra, bl); err != nil {
+		t.Fatal(err)
+	}
+	freshH, err := syncHeaders(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	freshB, err := syncBulk(ctx, addr, 255)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(hl.wire(), freshH.wire()) {
+		t.Errorf("%s: the header client differs from a fresh session", what)
+	}
+	if !bytes.Equal(bl.wire(), freshB.wire()) {
+		t.Errorf("%s: the bulk client differs from a fresh session", what)
+	}
+}

@@ -330,26 +330,7 @@ func TestRollbackIdle(t *testing.T) {
 	} else if err := bl.apply(nx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := drainHeaders(ctx, h, &hl); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := drainBulk(ctx, b, 2, &bl); err != nil {
-		t.Fatal(err)
-	}
-	freshH, err := syncHeaders(ctx, f.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	freshB, err := syncBulk(ctx, f.addr, 255)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(hl.wire(), freshH.wire()) {
-		t.Error("idle header client after the switch differs from a fresh session")
-	}
-	if !bytes.Equal(bl.wire(), freshB.wire()) {
-		t.Error("idle bulk client after the switch differs from a fresh session")
-	}
+	drainLikeFresh(t, ctx, f.addr, h, &hl, b, 2, &bl, "idle clients after the switch")
 	for i, id := range affected {
 		l := logs[i]
 		nx, err := syncs[i].RequestNext(ctx)

@@ -671,23 +671,7 @@ func TestLiveTail(t *testing.T) {
 	for i := lastCreate + 1; i < len(c.Blocks); i++ {
 		f.apply(t, c.Blocks[i:i+1])
 	}
-	if _, err := drainHeaders(ctx, h, &hl); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := drainBulk(ctx, b, 0, &bl); err != nil {
-		t.Fatal(err)
-	}
-	freshH, err := syncHeaders(ctx, f.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	freshB, err := syncBulk(ctx, f.addr, 255)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(hl.wire(), freshH.wire()) || !bytes.Equal(bl.wire(), freshB.wire()) {
-		t.Error("live clients hold other blocks than a fresh session")
-	}
+	drainLikeFresh(t, ctx, f.addr, h, &hl, b, 0, &bl, "live clients")
 	diffBlocks(t, "live headers", headerSigs(hl), truthHeaders(c))
 	diffBlocks(t, "live bulk", bulkSigs(bl), truthBulk(c))
 }
