@@ -18,11 +18,7 @@ import (
 func TestApplySafety(t *testing.T) {
 	r := startRig(t)
 	ctx := context.Background()
-	addr, err := core.AddressFromCIP19(r.wallets[0].Address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := core.AddressPartyOf(addr)
+	a := r.walletParty(t, 0)
 	t1 := big.NewInt(time.Now().Add(time.Hour).UnixMilli())
 	t2 := new(big.Int).Add(t1, big.NewInt(time.Hour.Milliseconds()))
 	bad := core.When{Cases: []core.Case{{Action: core.Deposit{Into: a, From: a, Token: core.Ada,

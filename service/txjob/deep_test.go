@@ -18,15 +18,14 @@ import (
 func TestCreateDeepContract(t *testing.T) {
 	r := startRig(t)
 	ctx := context.Background()
-	addr, _ := core.AddressFromCIP19(r.wallets[0].Address)
-	a := core.AddressPartyOf(addr)
+	a := r.walletParty(t, 0)
 	var fanOut core.Contract = core.Close{}
 	for i := 30; i >= 1; i-- {
 		h := make([]byte, 28)
 		for j := range h {
 			h[j] = byte(i)
 		}
-		payee := core.AddressPartyOf(core.Address{Mainnet: addr.Mainnet, Payment: core.Credential{Hash: string(h)}})
+		payee := core.AddressPartyOf(core.Address{Mainnet: a.Address.Mainnet, Payment: core.Credential{Hash: string(h)}})
 		fanOut = core.Pay{From: a, To: core.Payee{Kind: core.PayeeParty, Party: payee}, Token: core.Ada,
 			Amount: core.Constant{N: big.NewInt(1_000_000)}, Then: fanOut}
 	}

@@ -49,6 +49,16 @@ func startRig(t *testing.T) *rig {
 	return r
 }
 
+// walletParty is the address party of wallet i.
+func (r *rig) walletParty(t *testing.T, i int) core.Party {
+	t.Helper()
+	addr, err := core.AddressFromCIP19(r.wallets[i].Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return core.AddressPartyOf(addr)
+}
+
 // forge forges a block and waits until the index has it.
 func (r *rig) forge(t *testing.T) {
 	t.Helper()

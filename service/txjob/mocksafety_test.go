@@ -20,11 +20,7 @@ import (
 func TestCreateMockWalletSafety(t *testing.T) {
 	r := startRig(t)
 	ctx := context.Background()
-	addr, err := core.AddressFromCIP19(r.wallets[0].Address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := core.AddressPartyOf(addr)
+	a := r.walletParty(t, 0)
 	for _, tc := range []struct {
 		payees, costly int
 	}{{5, 0}, {20, 1}} {
@@ -34,7 +30,7 @@ func TestCreateMockWalletSafety(t *testing.T) {
 			for j := range h {
 				h[j] = byte(i)
 			}
-			payee := core.AddressPartyOf(core.Address{Mainnet: addr.Mainnet, Payment: core.Credential{Hash: string(h)}})
+			payee := core.AddressPartyOf(core.Address{Mainnet: a.Address.Mainnet, Payment: core.Credential{Hash: string(h)}})
 			fanOut = core.Pay{From: a, To: core.Payee{Kind: core.PayeeParty, Party: payee}, Token: core.Ada,
 				Amount: core.Constant{N: big.NewInt(1_000_000)}, Then: fanOut}
 		}
