@@ -134,42 +134,30 @@ func (s *Store) ListContracts(f ContractFilter, r ListRange[extract.TxOutRef]) (
 			return err
 		}
 		defer c.close()
-		keys, next, err := pageKeys(c, start, r)
-		if err != nil {
-			return err
-		}
-		page = &ListPage[extract.TxOutRef, ListedContract]{Total: total, Items: make([]ListedContract, 0, len(keys))}
-		for _, k := range keys {
+		page, err = readPage(c, start, r, total, refAfterSlot, func(k []byte) (ListedContract, error) {
+			var c ListedContract
 			id, err := decodeRef(k[8:])
 			if err != nil {
-				return err
+				return c, err
 			}
-			var c ListedContract
 			ok, err := s.get(txn, headerKey(id), "contract header", &c.Header)
 			if err != nil {
-				return err
+				return c, err
 			}
 			if !ok {
-				return fmt.Errorf("creation index names %s, which has no header", id)
+				return c, fmt.Errorf("creation index names %s, which has no header", id)
 			}
 			addr, ok, err := rawValue(txn, append([]byte{pCreated}, k...))
 			if err != nil {
-				return err
+				return c, err
 			}
 			if !ok {
-				return fmt.Errorf("contract %s is not in the creation order", id)
+				return c, fmt.Errorf("contract %s is not in the creation order", id)
 			}
 			c.Address = addr
-			page.Items = append(page.Items, c)
-		}
-		if next != nil {
-			id, err := decodeRef(next[8:])
-			if err != nil {
-				return err
-			}
-			page.Next = &id
-		}
-		return nil
+			return c, nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list contracts: %w", err)
@@ -448,35 +436,26 @@ func (s *Store) ListPayouts(f PayoutFilter, r ListRange[extract.TxOutRef]) (*Lis
 			c, total = &sliceCursor{keys: keys}, int64(len(keys))
 		}
 		defer c.close()
-		keys, next, err := pageKeys(c, start, r)
-		if err != nil {
-			return err
-		}
-		page = &ListPage[extract.TxOutRef, Payout]{Total: total, Items: make([]Payout, 0, len(keys))}
-		for _, k := range keys {
-			p, ok := byKey[string(k)]
-			if !ok {
-				ref, err := decodeRef(k[8:])
-				if err != nil {
-					return err
-				}
-				if ok, err = s.get(txn, payoutKey(ref), "payout", &p); err != nil {
-					return err
-				}
-				if !ok {
-					return fmt.Errorf("payout order index names %s, which has no record", ref)
-				}
+		var err error
+		page, err = readPage(c, start, r, total, refAfterSlot, func(k []byte) (Payout, error) {
+			if p, ok := byKey[string(k)]; ok {
+				return p, nil
 			}
-			page.Items = append(page.Items, p)
-		}
-		if next != nil {
-			ref, err := decodeRef(next[8:])
+			var p Payout
+			ref, err := decodeRef(k[8:])
 			if err != nil {
-				return err
+				return p, err
 			}
-			page.Next = &ref
-		}
-		return nil
+			ok, err := s.get(txn, payoutKey(ref), "payout", &p)
+			if err != nil {
+				return p, err
+			}
+			if !ok {
+				return p, fmt.Errorf("payout order index names %s, which has no record", ref)
+			}
+			return p, nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list payouts: %w", err)
@@ -586,27 +565,18 @@ func (s *Store) ListWithdrawals(f WithdrawalFilter, r ListRange[registry.TxID]) 
 			return err
 		}
 		defer c.close()
-		keys, next, err := pageKeys(c, start, r)
-		if err != nil {
-			return err
+		txAfterSlot := func(k []byte) (id registry.TxID, err error) {
+			copy(id[:], k[8:])
+			return id, nil
 		}
-		page = &ListPage[registry.TxID, Withdrawal]{Total: total, Items: make([]Withdrawal, 0, len(keys))}
-		for _, k := range keys {
+		page, err = readPage(c, start, r, total, txAfterSlot, func(k []byte) (Withdrawal, error) {
 			w, ok, err := s.withdrawalAt(txn, append([]byte{pWithdrawal}, k...))
-			if err != nil {
-				return err
+			if err == nil && !ok {
+				err = fmt.Errorf("withdrawal index names %x, which has no record", k)
 			}
-			if !ok {
-				return fmt.Errorf("withdrawal index names %x, which has no record", k)
-			}
-			page.Items = append(page.Items, w)
-		}
-		if next != nil {
-			var id registry.TxID
-			copy(id[:], next[8:])
-			page.Next = &id
-		}
-		return nil
+			return w, err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list withdrawals: %w", err)
@@ -906,6 +876,36 @@ func pageKeys[K any](c cursor, start []byte, r ListRange[K]) (keys [][]byte, nex
 	}
 	return keys, next, c.error()
 }
+
+// readPage reads a page from c as pageKeys does and makes it a ListPage:
+// item reads the entry a sort key stands for, keyOf turns the sort key
+// after the page into the range key a client continues from.
+func readPage[K, T any](c cursor, start []byte, r ListRange[K], total int64, keyOf func([]byte) (K, error), item func([]byte) (T, error)) (*ListPage[K, T], error) {
+	keys, next, err := pageKeys(c, start, r)
+	if err != nil {
+		return nil, err
+	}
+	page := &ListPage[K, T]{Total: total, Items: make([]T, 0, len(keys))}
+	for _, k := range keys {
+		x, err := item(k)
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, x)
+	}
+	if next != nil {
+		k, err := keyOf(next)
+		if err != nil {
+			return nil, err
+		}
+		page.Next = &k
+	}
+	return page, nil
+}
+
+// refAfterSlot is the output reference in a sort key that starts with a
+// slot.
+func refAfterSlot(k []byte) (extract.TxOutRef, error) { return decodeRef(k[8:]) }
 
 // cursor walks sorted sort keys in one direction.
 type cursor interface {
