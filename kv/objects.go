@@ -243,38 +243,18 @@ func cmpErr(first, next error) error {
 	return next
 }
 
-// walkRefs calls fn with the hash of every merkleized case in c. It walks
-// with an explicit stack: stored contracts can nest deeply (long Pay or Let
-// chains are never merkleized).
+// walkRefs calls fn with the hash of every merkleized case in c.
 func walkRefs(c core.Contract, fn func([]byte)) {
-	stack := []core.Contract{c}
-	for len(stack) > 0 {
-		top := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		switch x := top.(type) {
-		case core.Pay:
-			stack = append(stack, x.Then)
-		case core.If:
-			stack = append(stack, x.Else, x.Then)
-		case core.When:
-			stack = append(stack, x.Continuation)
-			for _, cs := range x.Cases {
+	_ = core.Walk(c, func(c core.Contract) error {
+		if w, ok := c.(core.When); ok {
+			for _, cs := range w.Cases {
 				if cs.Merkleized {
 					fn(cs.Hash)
-				} else if cs.Then != nil {
-					stack = append(stack, cs.Then)
 				}
 			}
-		case *core.When:
-			if x != nil {
-				stack = append(stack, *x)
-			}
-		case core.Let:
-			stack = append(stack, x.Then)
-		case core.Assert:
-			stack = append(stack, x.Then)
 		}
-	}
+		return nil
+	})
 }
 
 func encodeAdj(hs [][32]byte) []byte {

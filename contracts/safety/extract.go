@@ -63,12 +63,7 @@ func sortedKeys(conts Continuations) []string {
 }
 
 func (x *extraction) contract(c core.Contract) {
-	// An explicit stack: contracts are deep chains (long Pay or When
-	// sequences), and this walk must not depend on recursion depth.
-	stack := []core.Contract{c}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	_ = core.Walk(c, func(c core.Contract) error {
 		switch v := c.(type) {
 		case core.Pay:
 			x.party(v.From)
@@ -79,31 +74,24 @@ func (x *extraction) contract(c core.Contract) {
 				x.accounts[accountToken{v.To.Party, v.Token}] = struct{}{}
 			}
 			x.value(v.Amount)
-			stack = append(stack, v.Then)
 		case core.If:
 			x.observation(v.Obs)
-			stack = append(stack, v.Else, v.Then)
 		case core.When:
-			stack = append(stack, v.Continuation)
-			for i := len(v.Cases) - 1; i >= 0; i-- {
-				cs := v.Cases[i]
+			for _, cs := range v.Cases {
 				x.cases = append(x.cases, cs)
 				x.action(cs.Action)
 				if cs.Merkleized {
 					x.hashes[string(cs.Hash)] = struct{}{}
-				} else {
-					stack = append(stack, cs.Then)
 				}
 			}
 		case core.Let:
 			x.values[v.ID] = struct{}{}
 			x.value(v.Value)
-			stack = append(stack, v.Then)
 		case core.Assert:
 			x.observation(v.Obs)
-			stack = append(stack, v.Then)
 		}
-	}
+		return nil
+	})
 }
 
 func (x *extraction) party(p core.Party) { x.parties[p] = struct{}{} }

@@ -50,22 +50,17 @@ func wellFormedState(st core.State) error {
 }
 
 func wellFormedContract(c core.Contract) error {
-	stack := []core.Contract{c}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	return core.Walk(c, func(c core.Contract) error {
 		switch v := c.(type) {
 		case core.Close:
 		case core.Pay:
 			if err := wellFormedValue(v.Amount); err != nil {
 				return fmt.Errorf("pay: %w", err)
 			}
-			stack = append(stack, v.Then)
 		case core.If:
 			if err := wellFormedObservation(v.Obs); err != nil {
 				return fmt.Errorf("if: %w", err)
 			}
-			stack = append(stack, v.Then, v.Else)
 		case core.When:
 			if v.TimeoutParam != "" {
 				return fmt.Errorf("when: unfilled template timeout %q", v.TimeoutParam)
@@ -77,28 +72,22 @@ func wellFormedContract(c core.Contract) error {
 				if err := wellFormedAction(cs.Action); err != nil {
 					return fmt.Errorf("when case %d: %w", i, err)
 				}
-				if !cs.Merkleized {
-					stack = append(stack, cs.Then)
-				}
 			}
-			stack = append(stack, v.Continuation)
 		case core.Let:
 			if err := wellFormedValue(v.Value); err != nil {
 				return fmt.Errorf("let: %w", err)
 			}
-			stack = append(stack, v.Then)
 		case core.Assert:
 			if err := wellFormedObservation(v.Obs); err != nil {
 				return fmt.Errorf("assert: %w", err)
 			}
-			stack = append(stack, v.Then)
 		case nil:
 			return fmt.Errorf("contract: %w", errNil)
 		default:
 			return fmt.Errorf("unsupported contract type %T", c)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func wellFormedAction(a core.Action) error {

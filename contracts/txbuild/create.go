@@ -442,32 +442,19 @@ func worstCaseValue(req CreateRequest) (Value, error) {
 
 // walkTokens calls f for the token of every deposit and payment.
 func walkTokens(c core.Contract, f func(core.Token)) {
-	stack := []core.Contract{c}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	_ = core.Walk(c, func(c core.Contract) error {
 		switch x := c.(type) {
 		case core.Pay:
 			f(x.Token)
-			stack = append(stack, x.Then)
-		case core.If:
-			stack = append(stack, x.Then, x.Else)
 		case core.When:
 			for _, cs := range x.Cases {
 				if dp, ok := cs.Action.(core.Deposit); ok {
 					f(dp.Token)
 				}
-				if !cs.Merkleized && cs.Then != nil {
-					stack = append(stack, cs.Then)
-				}
 			}
-			stack = append(stack, x.Continuation)
-		case core.Let:
-			stack = append(stack, x.Then)
-		case core.Assert:
-			stack = append(stack, x.Then)
 		}
-	}
+		return nil
+	})
 }
 
 // initialAccounts merges the creator's deposit into the requested accounts

@@ -72,34 +72,19 @@ func authorisingRoles(c core.Contract) []core.TokenName {
 			out = append(out, p.Role)
 		}
 	}
-	stack := []core.Contract{c}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		switch x := c.(type) {
-		case core.Pay:
-			stack = append(stack, x.Then)
-		case core.If:
-			stack = append(stack, x.Then, x.Else)
-		case core.When:
-			for _, cs := range x.Cases {
+	_ = core.Walk(c, func(c core.Contract) error {
+		if w, ok := c.(core.When); ok {
+			for _, cs := range w.Cases {
 				switch a := cs.Action.(type) {
 				case core.Deposit:
 					add(a.From)
 				case core.Choice:
 					add(a.ID.Owner)
 				}
-				if !cs.Merkleized && cs.Then != nil {
-					stack = append(stack, cs.Then)
-				}
 			}
-			stack = append(stack, x.Continuation)
-		case core.Let:
-			stack = append(stack, x.Then)
-		case core.Assert:
-			stack = append(stack, x.Then)
 		}
-	}
+		return nil
+	})
 	return out
 }
 

@@ -58,32 +58,16 @@ func HashContract(c core.Contract) (ContractHash, error) {
 // Set DatumHash, which decides the export order.
 func Adjacency(c core.Contract) []ContractHash {
 	var hs []ContractHash
-	// An explicit stack: stored contracts can nest deeply (long Pay or Let
-	// chains are not merkleized).
-	stack := []core.Contract{c}
-	for len(stack) > 0 {
-		top := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		switch x := top.(type) {
-		case core.Pay:
-			stack = append(stack, x.Then)
-		case core.If:
-			stack = append(stack, x.Else, x.Then)
-		case core.When:
-			stack = append(stack, x.Continuation)
-			for _, cs := range x.Cases {
+	_ = core.Walk(c, func(c core.Contract) error {
+		if w, ok := c.(core.When); ok {
+			for _, cs := range w.Cases {
 				if cs.Merkleized {
 					hs = append(hs, ContractHash(cs.Hash))
-				} else if cs.Then != nil {
-					stack = append(stack, cs.Then)
 				}
 			}
-		case core.Let:
-			stack = append(stack, x.Then)
-		case core.Assert:
-			stack = append(stack, x.Then)
 		}
-	}
+		return nil
+	})
 	slices.Sort(hs)
 	return slices.Compact(hs)
 }
