@@ -12,6 +12,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 )
@@ -122,13 +123,13 @@ func genMetadata(rng *rand.Rand) extract.Metadata {
 	if rng.IntN(2) == 0 {
 		return extract.Metadata{}
 	}
-	tags := map[string]extract.Metadatum{}
+	tags := map[string]metadata.Value{}
 	for range 1 + rng.IntN(2) {
 		tags[fmt.Sprintf("tag%d", rng.IntN(4))] = nil
 	}
 	return extract.Metadata{
-		Labels:  []extract.MetadataLabel{{Label: extract.MarloweMetadataLabel, CBOR: randBytes(rng, 8)}},
-		Marlowe: &extract.MarloweMetadata{Version: 2, Tags: tags},
+		Labels:  []extract.MetadataLabel{{Label: metadata.MarloweLabel, CBOR: randBytes(rng, 8)}},
+		Marlowe: &metadata.Marlowe{Tags: tags},
 	}
 }
 

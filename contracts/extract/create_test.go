@@ -8,6 +8,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract/txtest"
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 )
 
@@ -154,7 +155,7 @@ func marloweMetadataV2(t testing.TB) []txtest.Label {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []txtest.Label{{Label: 674, Value: msg}, {Label: MarloweMetadataLabel, Value: v}}
+	return []txtest.Label{{Label: 674, Value: msg}, {Label: metadata.MarloweLabel, Value: v}}
 }
 
 // TestCreateMetadata: label 1564 is parsed (tags, payload, chunked tag,
@@ -176,10 +177,10 @@ func TestCreateMetadata(t *testing.T) {
 		t.Fatalf("labels %+v", md.Labels)
 	}
 	m := md.Marlowe
-	if m == nil || m.Version != 2 || m.Continuations == nil || *m.Continuations != "ipfs://continuations" || len(m.Tags) != 2 {
+	if m == nil || m.Continuations == nil || *m.Continuations != "ipfs://continuations" || len(m.Tags) != 2 {
 		t.Fatalf("marlowe metadata %+v", m)
 	}
-	if p, ok := m.Tags["swap"].(MetaMap); !ok || len(p) != 1 || p[0].Key.(MetaText) != "price" || p[0].Value.(MetaInt).Value.Int64() != 42 {
+	if p, ok := m.Tags["swap"].(metadata.Map); !ok || len(p) != 1 || p[0].Key.(metadata.Text) != "price" || p[0].Value.(metadata.Int).Value.Int64() != 42 {
 		t.Errorf("swap payload %#v", m.Tags["swap"])
 	}
 	if p, ok := m.Tags[strings.Repeat("x", 64)+"tail"]; !ok || p != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract/txtest"
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 )
 
 func mustHex(t testing.TB, s string) []byte {
@@ -25,68 +26,6 @@ func mustMeta(t testing.TB, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// TestParseMarloweMetadata: the lenient label-1564 decoder accepts what the
-// Runtime's decodeMarloweMetadata accepts (versions 1 and 2, extra list
-// elements ignored, repeated tags last-wins, chunked V2 tags) and rejects
-// the rest.
-func TestParseMarloweMetadata(t *testing.T) {
-	long := strings.Repeat("a", 64) + strings.Repeat("b", 10)
-	cases := []struct {
-		name  string
-		v     any
-		ok    bool
-		ver   int
-		tags  map[string]string // tag -> payload text ("" = no payload)
-		conts string
-	}{
-		{"v2 canonical", []any{2, []any{[]any{"t1"}, []any{"t2", "p"}}, "uri"}, true, 2, map[string]string{"t1": "", "t2": "p"}, "uri"},
-		{"v2 chunked", []any{2, []any{[]any{[]any{long[:64], long[64:]}, "p"}}}, true, 2, map[string]string{long: "p"}, ""},
-		{"v2 extra elements", []any{2, []any{[]any{"t", "p", "ignored"}}, "uri", 99}, true, 2, map[string]string{"t": "p"}, "uri"},
-		{"v2 repeated tag", []any{2, []any{[]any{"t", "first"}, []any{"t", "last"}}}, true, 2, map[string]string{"t": "last"}, ""},
-		{"v2 empty tags", []any{2, []any{}}, true, 2, map[string]string{}, ""},
-		{"v1 texts and pairs", []any{1, []any{"t1", []any{"t2", "p"}}}, true, 1, map[string]string{"t1": "", "t2": "p"}, ""},
-		{"v1 pair without payload", []any{1, []any{[]any{"t"}}}, false, 0, nil, ""},
-		{"v2 bare text tag", []any{2, []any{"t"}}, false, 0, nil, ""},
-		{"v2 tag not text", []any{2, []any{[]any{5}}}, false, 0, nil, ""},
-		{"unknown version", []any{3, []any{}}, false, 0, nil, ""},
-		{"version not a number", []any{"2", []any{}}, false, 0, nil, ""},
-		{"missing tags", []any{2}, false, 0, nil, ""},
-		{"tags not a list", []any{2, "t"}, false, 0, nil, ""},
-		{"continuations not text", []any{2, []any{}, 5}, false, 0, nil, ""},
-		{"not a list", map[any]any{"a": 1}, false, 0, nil, ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			md, err := DecodeMetadatum(mustMeta(t, tc.v))
-			if err != nil {
-				t.Fatal(err)
-			}
-			mm, err := ParseMarloweMetadata(md)
-			if (err == nil) != tc.ok {
-				t.Fatalf("err %v, want ok=%v", err, tc.ok)
-			}
-			if !tc.ok {
-				return
-			}
-			if mm.Version != tc.ver || len(mm.Tags) != len(tc.tags) {
-				t.Fatalf("%+v", mm)
-			}
-			for tag, p := range tc.tags {
-				got, ok := mm.Tags[tag]
-				if !ok {
-					t.Fatalf("tag %q missing", tag)
-				}
-				if p == "" && got != nil || p != "" && got != MetaText(p) {
-					t.Errorf("tag %q payload %#v, want %q", tag, got, p)
-				}
-			}
-			if (mm.Continuations != nil) != (tc.conts != "") || mm.Continuations != nil && *mm.Continuations != tc.conts {
-				t.Errorf("continuations %v", mm.Continuations)
-			}
-		})
-	}
 }
 
 // TestDecodeMetadataForms: auxiliary data in each era's shape splits into
@@ -116,7 +55,7 @@ func TestDecodeMetadataForms(t *testing.T) {
 			if raw, ok := md.Label(674); !ok || !sameBytes(raw, m674) {
 				t.Errorf("label 674 %x", raw)
 			}
-			if md.Marlowe == nil || md.Marlowe.Version != 2 {
+			if md.Marlowe == nil || len(md.Marlowe.Tags) != 1 || md.Marlowe.Tags["t"] != nil {
 				t.Errorf("marlowe %+v", md.Marlowe)
 			}
 		})
@@ -180,21 +119,21 @@ func TestDecodeMetadatum(t *testing.T) {
 	}
 }
 
-func render(v Metadatum) string {
+func render(v metadata.Value) string {
 	switch x := v.(type) {
-	case MetaInt:
+	case metadata.Int:
 		return x.Value.String()
-	case MetaBytes:
+	case metadata.Bytes:
 		return "b:" + hex.EncodeToString(x)
-	case MetaText:
+	case metadata.Text:
 		return "t:" + string(x)
-	case MetaList:
+	case metadata.List:
 		parts := make([]string, len(x))
 		for i, e := range x {
 			parts[i] = render(e)
 		}
 		return "[" + strings.Join(parts, " ") + "]"
-	case MetaMap:
+	case metadata.Map:
 		parts := make([]string, len(x))
 		for i, p := range x {
 			parts[i] = render(p.Key) + ":" + render(p.Value)

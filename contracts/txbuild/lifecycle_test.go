@@ -8,6 +8,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 )
 
@@ -221,7 +222,7 @@ func testLifecycle(t *testing.T, merkleized bool) {
 	}
 }
 
-func c0Tag(ev extract.TxEvents) (extract.Metadatum, bool) {
+func c0Tag(ev extract.TxEvents) (metadata.Value, bool) {
 	if len(ev.Created) == 0 || ev.Created[0].Metadata.Marlowe == nil {
 		return nil, false
 	}

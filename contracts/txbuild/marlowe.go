@@ -12,6 +12,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract/txtest"
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 )
 
@@ -23,7 +24,7 @@ type MetadataTag struct {
 }
 
 // MarloweMetadataLabel is the transaction-metadata label of Marlowe tags.
-const MarloweMetadataLabel = 1564
+const MarloweMetadataLabel = metadata.MarloweLabel
 
 // CIP25Label is the NFT metadata label written when role tokens are minted
 // with metadata.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 )
 
 // auxMetadata decodes the metadata of a built transaction.
@@ -61,7 +62,7 @@ func TestCreateMetadata(t *testing.T) {
 		name   string
 		req    func(t *testing.T, w *world) CreateRequest
 		labels func(t *testing.T, w *world, cr *CreateResult) map[uint64][]byte
-		tags   map[string]extract.Metadatum
+		tags   map[string]metadata.Value
 		cont   *string
 	}{
 		{
@@ -86,7 +87,7 @@ func TestCreateMetadata(t *testing.T) {
 					}, "ipfs://bafy"}),
 				}
 			},
-			tags: map[string]extract.Metadatum{"a": extract.MetaInt{Value: big.NewInt(42)}, "b": nil, longTag: extract.MetaBytes{1, 2}},
+			tags: map[string]metadata.Value{"a": metadata.Int{Value: big.NewInt(42)}, "b": nil, longTag: metadata.Bytes{1, 2}},
 			cont: strPtr("ipfs://bafy"),
 		},
 		{
@@ -97,7 +98,7 @@ func TestCreateMetadata(t *testing.T) {
 			labels: func(t *testing.T, w *world, cr *CreateResult) map[uint64][]byte {
 				return map[uint64][]byte{MarloweMetadataLabel: mustMetadatum(t, []any{2, []any{}, ""})}
 			},
-			tags: map[string]extract.Metadatum{},
+			tags: map[string]metadata.Value{},
 			cont: strPtr(""),
 		},
 		{
@@ -109,7 +110,7 @@ func TestCreateMetadata(t *testing.T) {
 			labels: func(t *testing.T, w *world, cr *CreateResult) map[uint64][]byte {
 				return map[uint64][]byte{MarloweMetadataLabel: mustMetadatum(t, []any{2, []any{[]any{"mine"}}})}
 			},
-			tags: map[string]extract.Metadatum{"mine": nil},
+			tags: map[string]metadata.Value{"mine": nil},
 		},
 		{
 			name: "raw 1564 passes without tags",
@@ -120,7 +121,7 @@ func TestCreateMetadata(t *testing.T) {
 			labels: func(t *testing.T, w *world, cr *CreateResult) map[uint64][]byte {
 				return map[uint64][]byte{MarloweMetadataLabel: mustMetadatum(t, []any{2, []any{}}), 1: mustMetadatum(t, -7)}
 			},
-			tags: map[string]extract.Metadatum{},
+			tags: map[string]metadata.Value{},
 		},
 		{
 			name: "builder's 721 wins over the user's",

@@ -2,8 +2,8 @@ package types
 
 import (
 	"cmp"
-	"math/big"
 
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 )
 
@@ -12,35 +12,30 @@ import (
 //	00 MetadataMap list<(Metadata, Metadata)> | 01 MetadataList list<Metadata> |
 //	02 MetadataNumber integer | 03 MetadataBytes bytes | 04 MetadataText text
 //
-// The concrete types are MetadataMap, MetadataList, MetadataNumber,
-// MetadataBytes and MetadataText.
-type Metadata interface{ isMetadata() }
+// The model is the module's one metadata model, contracts/metadata; these
+// aliases name its types after the Haskell constructors. The concrete types
+// are MetadataMap, MetadataList, MetadataNumber, MetadataBytes and
+// MetadataText.
+type Metadata = metadata.Value
 
 // MetadataMap is a metadatum map, an association list kept in wire order.
-type MetadataMap []MetadataPair
+type MetadataMap = metadata.Map
 
 // MetadataPair is one entry of a MetadataMap.
-type MetadataPair struct {
-	Key, Value Metadata
-}
+type MetadataPair = metadata.Pair
 
 // MetadataList is a metadatum list.
-type MetadataList []Metadata
+type MetadataList = metadata.List
 
 // MetadataNumber is a metadatum integer.
-type MetadataNumber struct{ Value *big.Int }
+type MetadataNumber = metadata.Int
 
 // MetadataBytes is a metadatum byte string.
-type MetadataBytes []byte
+type MetadataBytes = metadata.Bytes
 
-// MetadataText is a metadatum text string (valid UTF-8).
-type MetadataText string
-
-func (MetadataMap) isMetadata()    {}
-func (MetadataList) isMetadata()   {}
-func (MetadataNumber) isMetadata() {}
-func (MetadataBytes) isMetadata()  {}
-func (MetadataText) isMetadata()   {}
+// MetadataText is a metadatum text string (valid UTF-8 on the wire: the
+// encoder rejects anything else).
+type MetadataText = metadata.Text
 
 // TransactionMetadata is a transaction's metadata: metadatum per u64 label
 // (Haskell Map Word64 Metadata, encoded in ascending label order).

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 	"github.com/marlowe-lite/marlowe-lite/internal/cborhead"
 	ptx "github.com/marlowe-lite/marlowe-lite/protocol/txjob"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
@@ -22,15 +23,11 @@ import (
 //
 // Keys are in that order, additional properties last in ascending key
 // order (Haskell Map.toList). "image", "description" and "src" are
-// always lists of chunks, even when short; "name" is never chunked; one
+// always lists of chunks (metadata.Chunks, Text.chunksOf 64), even when
+// short, and a chunk of multi-byte characters over the ledger's 64 bytes is
+// refused by the size check of appendMetadatum, as cardano-api refuses it
+// when the Runtime builds the transaction; "name" is never chunked; one
 // file is written bare, several as a list, none not at all.
-
-// metadataChunk is the length, in characters, of the chunks the Runtime
-// splits long strings into (Text.chunksOf 64). The ledger's limit is 64
-// bytes, so a chunk of multi-byte characters can exceed it; such metadata
-// is refused by the size check below, as cardano-api refuses it when the
-// Runtime builds the transaction.
-const metadataChunk = 64
 
 // maxMetadatumBytes is the ledger's bound on a metadatum text or byte
 // string.
@@ -41,13 +38,13 @@ const maxMetadatumBytes = 64
 func roleTokenMetadatum(md ptx.RoleTokenMetadata) types.Metadata {
 	m := types.MetadataMap{
 		{Key: types.MetadataText("name"), Value: types.MetadataText(md.Name)},
-		{Key: types.MetadataText("image"), Value: chunkedText(md.Image.String())},
+		{Key: types.MetadataText("image"), Value: metadata.Chunks(md.Image.String())},
 	}
 	if md.MediaType != nil {
 		m = append(m, types.MetadataPair{Key: types.MetadataText("mediaType"), Value: types.MetadataText(*md.MediaType)})
 	}
 	if md.Description != nil {
-		m = append(m, types.MetadataPair{Key: types.MetadataText("description"), Value: chunkedText(*md.Description)})
+		m = append(m, types.MetadataPair{Key: types.MetadataText("description"), Value: metadata.Chunks(*md.Description)})
 	}
 	switch len(md.Files) {
 	case 0:
@@ -68,7 +65,7 @@ func nftFileMetadatum(f ptx.NFTMetadataFile) types.Metadata {
 	m := types.MetadataMap{
 		{Key: types.MetadataText("name"), Value: types.MetadataText(f.Name)},
 		{Key: types.MetadataText("mediaType"), Value: types.MetadataText(f.MediaType)},
-		{Key: types.MetadataText("src"), Value: chunkedText(f.Src.String())},
+		{Key: types.MetadataText("src"), Value: metadata.Chunks(f.Src.String())},
 	}
 	return appendProperties(m, f.AdditionalProperties)
 }
@@ -85,23 +82,6 @@ func appendProperties(m types.MetadataMap, props map[string]types.Metadata) type
 		m = append(m, types.MetadataPair{Key: types.MetadataText(k), Value: props[k]})
 	}
 	return m
-}
-
-// chunkedText splits s into a list of 64-character texts, as Text.chunksOf
-// does: the empty string gives the empty list.
-func chunkedText(s string) types.MetadataList {
-	out := types.MetadataList{}
-	for len(s) > 0 {
-		end, n := 0, 0
-		for end < len(s) && n < metadataChunk {
-			_, w := utf8.DecodeRuneInString(s[end:])
-			end += w
-			n++
-		}
-		out = append(out, types.MetadataText(s[:end]))
-		s = s[end:]
-	}
-	return out
 }
 
 // roleMetadataCBOR is the CBOR of a role token's label-721 value, as

@@ -1,11 +1,12 @@
 package view
 
 import (
+	"errors"
 	"fmt"
-	"math/big"
 	"unicode/utf8"
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
+	"github.com/marlowe-lite/marlowe-lite/contracts/metadata"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -23,59 +24,47 @@ func Metadata(labels []extract.MetadataLabel) (types.MarloweTransactionMetadata,
 		if err != nil {
 			return types.MarloweTransactionMetadata{}, fmt.Errorf("metadata label %d: %w", l.Label, err)
 		}
-		v, err := metadatum(m)
-		if err != nil {
+		if err := checkWire(m); err != nil {
 			return types.MarloweTransactionMetadata{}, fmt.Errorf("metadata label %d: %w", l.Label, err)
 		}
-		tm[l.Label] = v
+		tm[l.Label] = m
 	}
 	return types.MarloweTransactionMetadataOf(tm), nil
 }
 
-// metadatum maps the recogniser's metadatum onto the wire one; the two
-// have the same five shapes.
-func metadatum(m extract.Metadatum) (types.Metadata, error) {
+// checkWire reports what in a decoded metadatum the wire encoder would
+// reject later and less clearly: text that is not UTF-8 (the ledger only
+// accepts UTF-8, so this is corrupt input) or a missing value.
+func checkWire(m metadata.Value) error {
 	switch v := m.(type) {
-	case extract.MetaInt:
+	case metadata.Int:
 		if v.Value == nil {
-			return nil, fmt.Errorf("metadatum: integer without value")
+			return errors.New("metadatum: integer without value")
 		}
-		return types.MetadataNumber{Value: new(big.Int).Set(v.Value)}, nil
-	case extract.MetaBytes:
-		return types.MetadataBytes(append([]byte{}, v...)), nil
-	case extract.MetaText:
-		// The ledger only accepts UTF-8 text; the wire encoder would
-		// reject anything else later and less clearly.
+	case metadata.Bytes:
+	case metadata.Text:
 		if !utf8.ValidString(string(v)) {
-			return nil, fmt.Errorf("metadatum: text is not UTF-8")
+			return errors.New("metadatum: text is not UTF-8")
 		}
-		return types.MetadataText(v), nil
-	case extract.MetaList:
-		out := make(types.MetadataList, len(v))
+	case metadata.List:
 		for i, e := range v {
-			x, err := metadatum(e)
-			if err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
+			if err := checkWire(e); err != nil {
+				return fmt.Errorf("[%d]: %w", i, err)
 			}
-			out[i] = x
 		}
-		return out, nil
-	case extract.MetaMap:
-		out := make(types.MetadataMap, len(v))
+	case metadata.Map:
 		for i, p := range v {
-			k, err := metadatum(p.Key)
-			if err != nil {
-				return nil, fmt.Errorf("map entry %d key: %w", i, err)
+			if err := checkWire(p.Key); err != nil {
+				return fmt.Errorf("map entry %d key: %w", i, err)
 			}
-			x, err := metadatum(p.Value)
-			if err != nil {
-				return nil, fmt.Errorf("map entry %d value: %w", i, err)
+			if err := checkWire(p.Value); err != nil {
+				return fmt.Errorf("map entry %d value: %w", i, err)
 			}
-			out[i] = types.MetadataPair{Key: k, Value: x}
 		}
-		return out, nil
 	case nil:
-		return nil, fmt.Errorf("metadatum: missing value")
+		return errors.New("metadatum: missing value")
+	default:
+		return fmt.Errorf("metadatum: unsupported type %T", m)
 	}
-	return nil, fmt.Errorf("metadatum: unsupported type %T", m)
+	return nil
 }
