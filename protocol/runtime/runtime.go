@@ -64,60 +64,35 @@ func NewMachine(run byte) (session.Machine, error) {
 // in MsgRun order.
 func SubProtocols(h Handlers) []server.SubProtocol {
 	var subs []server.SubProtocol
-	add := func(run byte, serve func(ctx context.Context, ch session.Channel) error) {
-		name, _ := handshake.RunName(run)
-		subs = append(subs, server.SubProtocol{
-			Run:  run,
-			Name: name,
-			NewMachine: func() session.Machine {
-				// run is one of the constants below, so this cannot fail.
-				m, _ := NewMachine(run)
-				return m
-			},
-			Serve: serve,
-		})
-	}
-	if h.Sync != nil {
-		add(handshake.RunMarloweSync, func(ctx context.Context, ch session.Channel) error {
-			return marlowesync.Serve(ctx, ch, h.Sync)
-		})
-	}
-	if h.HeaderSync != nil {
-		add(handshake.RunMarloweHeaderSync, func(ctx context.Context, ch session.Channel) error {
-			return headersync.Serve(ctx, ch, h.HeaderSync)
-		})
-	}
-	if h.Query != nil {
-		add(handshake.RunMarloweQuery, func(ctx context.Context, ch session.Channel) error {
-			return marlowequery.Serve(ctx, ch, h.Query)
-		})
-	}
-	if h.TxJob != nil {
-		add(handshake.RunTxJob, func(ctx context.Context, ch session.Channel) error {
-			return txjob.Serve(ctx, ch, h.TxJob)
-		})
-	}
-	if h.Load != nil {
-		add(handshake.RunMarloweLoad, func(ctx context.Context, ch session.Channel) error {
-			return load.Serve(ctx, ch, h.Load)
-		})
-	}
-	if h.ContractQuery != nil {
-		add(handshake.RunContractQuery, func(ctx context.Context, ch session.Channel) error {
-			return contractquery.Serve(ctx, ch, h.ContractQuery)
-		})
-	}
-	if h.Transfer != nil {
-		add(handshake.RunMarloweTransfer, func(ctx context.Context, ch session.Channel) error {
-			return transfer.Serve(ctx, ch, h.Transfer)
-		})
-	}
-	if h.BulkSync != nil {
-		add(handshake.RunMarloweBulkSync, func(ctx context.Context, ch session.Channel) error {
-			return bulksync.Serve(ctx, ch, h.BulkSync)
-		})
-	}
+	subs = register(subs, handshake.RunMarloweSync, h.Sync, marlowesync.Serve)
+	subs = register(subs, handshake.RunMarloweHeaderSync, h.HeaderSync, headersync.Serve)
+	subs = register(subs, handshake.RunMarloweQuery, h.Query, marlowequery.Serve)
+	subs = register(subs, handshake.RunTxJob, h.TxJob, txjob.Serve)
+	subs = register(subs, handshake.RunMarloweLoad, h.Load, load.Serve)
+	subs = register(subs, handshake.RunContractQuery, h.ContractQuery, contractquery.Serve)
+	subs = register(subs, handshake.RunMarloweTransfer, h.Transfer, transfer.Serve)
+	subs = register(subs, handshake.RunMarloweBulkSync, h.BulkSync, bulksync.Serve)
 	return subs
+}
+
+// register appends the registration of sub-protocol run served by serve
+// with handler h, unless h is nil.
+func register[H comparable](subs []server.SubProtocol, run byte, h H, serve func(context.Context, session.Channel, H) error) []server.SubProtocol {
+	var none H
+	if h == none {
+		return subs
+	}
+	name, _ := handshake.RunName(run)
+	return append(subs, server.SubProtocol{
+		Run:  run,
+		Name: name,
+		NewMachine: func() session.Machine {
+			// run is one of the MsgRun constants, so this cannot fail.
+			m, _ := NewMachine(run)
+			return m
+		},
+		Serve: func(ctx context.Context, ch session.Channel) error { return serve(ctx, ch, h) },
+	})
 }
 
 // NewServer returns a server for cfg that serves h's sub-protocols in
