@@ -5,9 +5,9 @@ import (
 
 	cq "github.com/marlowe-lite/marlowe-lite/protocol/contractquery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
-	"github.com/marlowe-lite/marlowe-lite/protocol/query/querytest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
+	"github.com/marlowe-lite/marlowe-lite/protocol/types/typestest"
 )
 
 // FuzzDecodeContractQuery feeds arbitrary bytes to Decode in every state of
@@ -23,7 +23,7 @@ func FuzzDecodeContractQuery(f *testing.F) {
 	} {
 		f.Add(unhex(f, h))
 	}
-	g := gen{querytest.New(3)}
+	g := gen{typestest.New(3)}
 	for range 10 {
 		r := g.request()
 		if b, err := session.EncodeMessage(cq.NewMachine(), cq.MsgRequest{Request: query.Leaf(r)}); err == nil {

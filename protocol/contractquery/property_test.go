@@ -8,12 +8,12 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	cq "github.com/marlowe-lite/marlowe-lite/protocol/contractquery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
-	"github.com/marlowe-lite/marlowe-lite/protocol/query/querytest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
+	"github.com/marlowe-lite/marlowe-lite/protocol/types/typestest"
 )
 
-type gen struct{ querytest.Gen }
+type gen struct{ typestest.Gen }
 
 func (g gen) hashes() []types.DatumHash {
 	seen := map[types.DatumHash]bool{}
@@ -88,7 +88,7 @@ func roundTrip(t *testing.T, m, fresh *cq.Machine, msg session.Message) {
 // constructor (Value 12, Observation 11, Contract 6, InputContent 3, Input
 // 2, IntervalError 2).
 func TestPropertyEveryConstructor(t *testing.T) {
-	g := gen{querytest.New(471)}
+	g := gen{typestest.New(471)}
 	seen := map[string]int{}
 	for range 400 {
 		r := g.request()
@@ -134,7 +134,7 @@ func TestPropertyEveryConstructor(t *testing.T) {
 // reach every §5.6 constructor the requests carry, by counting the
 // constructor tags the encoder writes for each value kind.
 func TestGeneratorCoverage(t *testing.T) {
-	g := gen{querytest.New(5)}
+	g := gen{typestest.New(5)}
 	vals, obs, conts, contents := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for range 300 {
 		vals[fmt.Sprintf("%T", g.Value(2))] = true

@@ -8,10 +8,10 @@ import (
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	mq "github.com/marlowe-lite/marlowe-lite/protocol/marlowequery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
-	"github.com/marlowe-lite/marlowe-lite/protocol/query/querytest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
+	"github.com/marlowe-lite/marlowe-lite/protocol/types/typestest"
 )
 
 // metas returns the Marlowe transaction metadata inside a decoded message:
@@ -73,7 +73,7 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		unhex(t, "01 0000000000000000 00 0000000000000000"),
 		unhex(t, "01 00 00 02 0000000000000001 61 0001"),
 	}
-	g := gen{querytest.New(99)}
+	g := gen{typestest.New(99)}
 	for k := range 10 {
 		r := g.request(k)
 		if b, err := session.EncodeMessage(mq.NewMachine(), mq.MsgRequest{Request: query.Leaf(r)}); err == nil {

@@ -7,13 +7,13 @@ import (
 
 	mq "github.com/marlowe-lite/marlowe-lite/protocol/marlowequery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
-	"github.com/marlowe-lite/marlowe-lite/protocol/query/querytest"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
+	"github.com/marlowe-lite/marlowe-lite/protocol/types/typestest"
 )
 
-// gen extends querytest.Gen with the §5.4 types.
-type gen struct{ querytest.Gen }
+// gen extends typestest.Gen with the §5.4 types.
+type gen struct{ typestest.Gen }
 
 func set[T any](g gen, f func() T) []T {
 	var xs []T
@@ -208,7 +208,7 @@ func roundTrip(t *testing.T, m, fresh *mq.Machine, msg session.Message) []byte {
 // and their responses. Every RoleCurrencyFilter constructor and both Maybe
 // cases of every optional field and result are reached (counted).
 func TestPropertyEveryConstructor(t *testing.T) {
-	g := gen{querytest.New(20241201)}
+	g := gen{typestest.New(20241201)}
 	const perKind = 200
 	reqKinds := map[string]int{}
 	resNil := map[string]int{}
@@ -247,7 +247,7 @@ func TestPropertyEveryConstructor(t *testing.T) {
 // TestRoleCurrencyFilterCoverage checks the generator reaches all seven
 // RoleCurrencyFilter constructors, so the property test covers them.
 func TestRoleCurrencyFilterCoverage(t *testing.T) {
-	g := gen{querytest.New(7)}
+	g := gen{typestest.New(7)}
 	seen := map[string]bool{}
 	var walk func(f mq.RoleCurrencyFilter)
 	walk = func(f mq.RoleCurrencyFilter) {

@@ -2,13 +2,13 @@ package types_test
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
+	"github.com/marlowe-lite/marlowe-lite/protocol/types/typestest"
 )
 
 // goldenSeeds adds to f the encodings of single values cut out of golden
@@ -123,9 +123,9 @@ func blockMetas(b types.MarloweBlock) []types.MarloweTransactionMetadata {
 
 func FuzzContractHeader(f *testing.F) {
 	goldenSeeds(f, "MarloweHeaderSync", "MsgNewHeaders", skipTagAnd(skipBlockHeader, skipCount), types.DecodeContractHeader)
-	g := gen{rand.New(rand.NewPCG(1, 2))}
+	g := typestest.New(1)
 	for i := 0; i < 10; i++ {
-		b, _ := binary.Encode(g.contractHeader(), types.EncodeContractHeader)
+		b, _ := binary.Encode(g.ContractHeader(), types.EncodeContractHeader)
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -182,9 +182,9 @@ func FuzzContract(f *testing.F) {
 			f.Add(v.Binary[1:])
 		}
 	}
-	g := gen{rand.New(rand.NewPCG(3, 4))}
+	g := typestest.New(3)
 	for i := 0; i < 20; i++ {
-		b, _ := binary.Encode(g.contract(4), types.EncodeContract)
+		b, _ := binary.Encode(g.Contract(4), types.EncodeContract)
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
