@@ -1,11 +1,9 @@
 package marlowequery_test
 
 import (
-	"bytes"
 	"context"
 	"testing"
 
-	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	mq "github.com/marlowe-lite/marlowe-lite/protocol/marlowequery"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
@@ -50,20 +48,6 @@ func metas(msg session.Message) []types.MarloweTransactionMetadata {
 	return out
 }
 
-func canonicalises(ms []types.MarloweTransactionMetadata) bool {
-	for _, m := range ms {
-		if m.Marlowe == nil {
-			continue
-		}
-		raw, err1 := binary.Encode(m.Metadata[types.MarloweMetadataLabel], types.EncodeMetadata)
-		canon, err2 := binary.Encode(types.EncodeMarloweMetadata(*m.Marlowe), types.EncodeMetadata)
-		if err1 != nil || err2 != nil || !bytes.Equal(raw, canon) {
-			return true
-		}
-	}
-	return false
-}
-
 // fuzzSeeds are whole messages: the hand-derived vectors and seeded random
 // requests, responses and batches.
 func fuzzSeeds(t testing.TB) [][]byte {
@@ -97,7 +81,7 @@ func FuzzDecodeMarloweQuery(f *testing.F) {
 	}
 	ms := sessiontest.Machines(mq.GoldenMachines())
 	f.Fuzz(func(t *testing.T, in []byte) {
-		sessiontest.RoundTrip(t, ms, in, func(m session.Message) bool { return canonicalises(metas(m)) })
+		sessiontest.RoundTrip(t, ms, in, func(m session.Message) bool { return typestest.Canonicalises(metas(m)...) })
 	})
 }
 

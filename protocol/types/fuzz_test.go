@@ -57,23 +57,6 @@ func skipTagAnd(fs ...func(d *binary.Decoder) error) func(d *binary.Decoder) err
 func skipBlockHeader(d *binary.Decoder) error { _, err := types.DecodeBlockHeader(d); return err }
 func skipCount(d *binary.Decoder) error       { _, err := d.Len(1); return err }
 
-// canonicalises reports whether some Marlowe metadata in ms is not in the
-// canonical form the encoder emits, which is the one documented reason a
-// decode/encode round trip may change bytes.
-func canonicalises(ms []types.MarloweTransactionMetadata) bool {
-	for _, m := range ms {
-		if m.Marlowe == nil {
-			continue
-		}
-		raw, err1 := binary.Encode(m.Metadata[types.MarloweMetadataLabel], types.EncodeMetadata)
-		canon, err2 := binary.Encode(types.EncodeMarloweMetadata(*m.Marlowe), types.EncodeMetadata)
-		if err1 != nil || err2 != nil || !bytes.Equal(raw, canon) {
-			return true
-		}
-	}
-	return false
-}
-
 // fuzzRoundTrip is the property of every fuzz target: decoding never
 // panics, and a successful decode re-encodes to exactly the bytes consumed —
 // unless label-1564 metadata was re-canonicalised, in which case the new
@@ -91,7 +74,7 @@ func fuzzRoundTrip[T any](t *testing.T, in []byte, dec binary.DecodeFunc[T], enc
 	if bytes.Equal(out, in[:d.Offset()]) {
 		return
 	}
-	if metas == nil || !canonicalises(metas(x)) {
+	if metas == nil || !typestest.Canonicalises(metas(x)...) {
 		t.Fatalf("re-encoding differs:\n got %x\nwant %x", out, in[:d.Offset()])
 	}
 	y, err := binary.Decode(out, dec)
