@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/marlowe-lite/marlowe-lite/protocol/memchain"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -14,24 +15,15 @@ import (
 // and small demos; the index-backed Handler answers the same way. It is safe
 // for concurrent use.
 type Memory struct {
-	mu     sync.RWMutex
-	blocks []headerBlock
-	// rolledBack maps each block removed by Rollback to the point the chain
-	// was rolled back to, so a client positioned on a vanished block is told
-	// where to resume (the Haskell runtime keeps the same table).
-	rolledBack map[types.BlockHeaderHash]types.ChainPoint
-}
-
-type headerBlock struct {
-	header  types.BlockHeader
-	headers []types.ContractHeader
+	mu    sync.RWMutex
+	chain *memchain.Chain[[]types.ContractHeader]
 }
 
 var _ Handler = (*Memory)(nil)
 
 // NewMemory returns an empty chain.
 func NewMemory() *Memory {
-	return &Memory{rolledBack: make(map[types.BlockHeaderHash]types.ChainPoint)}
+	return &Memory{chain: memchain.New[[]types.ContractHeader]()}
 }
 
 // AddBlock records block with the contracts it created; block must be the
@@ -40,18 +32,11 @@ func NewMemory() *Memory {
 func (m *Memory) AddBlock(block types.BlockHeader, headers ...types.ContractHeader) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if n := len(m.blocks); n > 0 {
-		tip := &m.blocks[n-1]
-		if tip.header == block {
-			tip.headers = append(tip.headers, headers...)
-			return nil
-		}
-		if block.Slot <= tip.header.Slot || block.Block <= tip.header.Block {
-			return fmt.Errorf("headersync memory: block %v does not extend the tip %v", block, tip.header)
-		}
+	hs, err := m.chain.At(block, func() []types.ContractHeader { return nil })
+	if err != nil {
+		return fmt.Errorf("headersync memory: %w", err)
 	}
-	m.blocks = append(m.blocks, headerBlock{header: block, headers: slices.Clone(headers)})
-	delete(m.rolledBack, block.Hash)
+	*hs = append(*hs, headers...)
 	return nil
 }
 
@@ -60,25 +45,7 @@ func (m *Memory) AddBlock(block types.BlockHeader, headers ...types.ContractHead
 func (m *Memory) Rollback(to types.ChainPoint) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	keep := 0
-	if to.At {
-		for keep < len(m.blocks) && m.blocks[keep].header.Slot <= to.Header.Slot {
-			keep++
-		}
-	}
-	removed := make(map[types.BlockHeaderHash]bool, len(m.blocks)-keep)
-	for _, b := range m.blocks[keep:] {
-		removed[b.header.Hash] = true
-		m.rolledBack[b.header.Hash] = to
-	}
-	// Earlier rollbacks that pointed into the removed blocks now lead to
-	// the new point.
-	for h, p := range m.rolledBack {
-		if p.At && removed[p.Header.Hash] {
-			m.rolledBack[h] = to
-		}
-	}
-	m.blocks = slices.Delete(m.blocks, keep, len(m.blocks))
+	m.chain.Rollback(to)
 }
 
 // Intersect implements Handler the way the Haskell runtime does: the points
@@ -90,18 +57,8 @@ func (m *Memory) Intersect(ctx context.Context, points []types.BlockHeader) (typ
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if len(points) == 0 {
-		return types.BlockHeader{}, false, nil
-	}
-	start := slices.IndexFunc(m.blocks, func(b headerBlock) bool { return b.header == points[0] })
-	if start < 0 {
-		return types.BlockHeader{}, false, nil
-	}
-	last := points[0]
-	for i := 1; i < len(points) && start+i < len(m.blocks) && m.blocks[start+i].header == points[i]; i++ {
-		last = points[i]
-	}
-	return last, true, nil
+	block, found := m.chain.Intersect(points)
+	return block, found, nil
 }
 
 // Next implements Handler.
@@ -111,17 +68,13 @@ func (m *Memory) Next(ctx context.Context, cursor types.ChainPoint) (Next, error
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	if cursor.At {
-		if to, ok := m.rolledBack[cursor.Header.Hash]; ok {
-			return RollBackward(to), nil
-		}
+	if to, ok := m.chain.RolledBack(cursor); ok {
+		return RollBackward(to), nil
 	}
-	for _, b := range m.blocks {
-		if cursor.At && b.header.Slot <= cursor.Header.Slot {
-			continue
-		}
-		if len(b.headers) > 0 {
-			return NewHeaders(b.header, slices.Clone(b.headers)), nil
+	blocks := m.chain.Blocks()
+	for _, b := range blocks[m.chain.After(cursor):] {
+		if len(b.Data) > 0 {
+			return NewHeaders(b.Header, slices.Clone(b.Data)), nil
 		}
 	}
 	return Wait(), nil

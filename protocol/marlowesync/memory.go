@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/marlowe-lite/marlowe-lite/protocol/memchain"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
 )
 
@@ -14,16 +15,11 @@ import (
 // backs the tests and small demos; the index-backed Handler answers the same
 // way. It is safe for concurrent use.
 type Memory struct {
-	mu     sync.RWMutex
-	blocks []memBlock
-	// rolledBack maps each block removed by Rollback to the point the chain
-	// was rolled back to, so a client positioned on a vanished block is told
-	// where to resume (the Haskell runtime keeps the same table).
-	rolledBack map[types.BlockHeaderHash]types.ChainPoint
+	mu    sync.RWMutex
+	chain *memchain.Chain[memBlock]
 }
 
 type memBlock struct {
-	header  types.BlockHeader
 	creates map[types.ContractId]types.CreateStep
 	steps   map[types.ContractId][]types.ContractStep
 }
@@ -32,39 +28,31 @@ var _ Handler = (*Memory)(nil)
 
 // NewMemory returns an empty chain.
 func NewMemory() *Memory {
-	return &Memory{rolledBack: make(map[types.BlockHeaderHash]types.ChainPoint)}
+	return &Memory{chain: memchain.New[memBlock]()}
 }
 
-// blockFor returns the block header h at the tip, appending it when it
-// extends the chain. The caller holds the write lock.
+// blockFor returns block h at the tip, appending it when it extends the
+// chain. The caller holds the write lock.
 func (m *Memory) blockFor(h types.BlockHeader) (*memBlock, error) {
-	if n := len(m.blocks); n > 0 {
-		tip := &m.blocks[n-1]
-		if tip.header == h {
-			return tip, nil
+	b, err := m.chain.At(h, func() memBlock {
+		return memBlock{
+			creates: make(map[types.ContractId]types.CreateStep),
+			steps:   make(map[types.ContractId][]types.ContractStep),
 		}
-		if h.Slot <= tip.header.Slot || h.Block <= tip.header.Block {
-			return nil, fmt.Errorf("marlowesync memory: block %v does not extend the tip %v", h, tip.header)
-		}
-	}
-	m.blocks = append(m.blocks, memBlock{
-		header:  h,
-		creates: make(map[types.ContractId]types.CreateStep),
-		steps:   make(map[types.ContractId][]types.ContractStep),
 	})
-	delete(m.rolledBack, h.Hash)
-	return &m.blocks[len(m.blocks)-1], nil
+	if err != nil {
+		return nil, fmt.Errorf("marlowesync memory: %w", err)
+	}
+	return b, nil
 }
 
 // creation returns the index of the block creating id, or -1. The caller
 // holds a lock.
 func (m *Memory) creation(id types.ContractId) int {
-	for i := range m.blocks {
-		if _, ok := m.blocks[i].creates[id]; ok {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(m.chain.Blocks(), func(b memchain.Block[memBlock]) bool {
+		_, ok := b.Data.creates[id]
+		return ok
+	})
 }
 
 // AddCreation records the creation of contract id in block, which must be
@@ -104,25 +92,7 @@ func (m *Memory) AddSteps(block types.BlockHeader, id types.ContractId, steps ..
 func (m *Memory) Rollback(to types.ChainPoint) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	keep := 0
-	if to.At {
-		for keep < len(m.blocks) && m.blocks[keep].header.Slot <= to.Header.Slot {
-			keep++
-		}
-	}
-	removed := make(map[types.BlockHeaderHash]bool, len(m.blocks)-keep)
-	for _, b := range m.blocks[keep:] {
-		removed[b.header.Hash] = true
-		m.rolledBack[b.header.Hash] = to
-	}
-	// Earlier rollbacks that pointed into the removed blocks now lead to
-	// the new point.
-	for h, p := range m.rolledBack {
-		if p.At && removed[p.Header.Hash] {
-			m.rolledBack[h] = to
-		}
-	}
-	m.blocks = slices.Delete(m.blocks, keep, len(m.blocks))
+	m.chain.Rollback(to)
 }
 
 // FollowContract implements Handler.
@@ -136,7 +106,8 @@ func (m *Memory) FollowContract(ctx context.Context, id types.ContractId) (Creat
 	if i < 0 {
 		return Creation{}, false, nil
 	}
-	return Creation{Block: m.blocks[i].header, Step: m.blocks[i].creates[id]}, true, nil
+	b := m.chain.Blocks()[i]
+	return Creation{Block: b.Header, Step: b.Data.creates[id]}, true, nil
 }
 
 // Intersect implements Handler the way the Haskell runtime does: the points
@@ -149,26 +120,18 @@ func (m *Memory) Intersect(ctx context.Context, id types.ContractId, points []ty
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	ci := m.creation(id)
-	if ci < 0 || len(points) == 0 {
+	if ci < 0 {
 		return types.BlockHeader{}, false, nil
 	}
 	var history []types.BlockHeader
-	for i := ci; i < len(m.blocks); i++ {
-		b := &m.blocks[i]
-		_, created := b.creates[id]
-		if created || len(b.steps[id]) > 0 {
-			history = append(history, b.header)
+	for _, b := range m.chain.Blocks()[ci:] {
+		_, created := b.Data.creates[id]
+		if created || len(b.Data.steps[id]) > 0 {
+			history = append(history, b.Header)
 		}
 	}
-	start := slices.Index(history, points[0])
-	if start < 0 {
-		return types.BlockHeader{}, false, nil
-	}
-	last := points[0]
-	for i := 1; i < len(points) && start+i < len(history) && history[start+i] == points[i]; i++ {
-		last = points[i]
-	}
-	return last, true, nil
+	block, found := memchain.Intersect(history, points)
+	return block, found, nil
 }
 
 // Next implements Handler.
@@ -182,21 +145,16 @@ func (m *Memory) Next(ctx context.Context, id types.ContractId, cursor types.Cha
 	if ci < 0 {
 		return RollBackCreation(), nil
 	}
-	if cursor.At {
-		if to, ok := m.rolledBack[cursor.Header.Hash]; ok {
-			if !to.At || types.CompareBlockHeader(to.Header, m.blocks[ci].header) < 0 {
-				return RollBackCreation(), nil
-			}
-			return RollBackward(to.Header), nil
+	blocks := m.chain.Blocks()
+	if to, ok := m.chain.RolledBack(cursor); ok {
+		if !to.At || types.CompareBlockHeader(to.Header, blocks[ci].Header) < 0 {
+			return RollBackCreation(), nil
 		}
+		return RollBackward(to.Header), nil
 	}
-	for i := ci; i < len(m.blocks); i++ {
-		b := &m.blocks[i]
-		if cursor.At && b.header.Slot <= cursor.Header.Slot {
-			continue
-		}
-		if steps := b.steps[id]; len(steps) > 0 {
-			return RollForward(b.header, slices.Clone(steps)), nil
+	for _, b := range blocks[max(ci, m.chain.After(cursor)):] {
+		if steps := b.Data.steps[id]; len(steps) > 0 {
+			return RollForward(b.Header, slices.Clone(steps)), nil
 		}
 	}
 	return Wait(), nil
