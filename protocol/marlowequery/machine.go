@@ -1,7 +1,6 @@
 package marlowequery
 
 import (
-	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	"github.com/marlowe-lite/marlowe-lite/protocol/query"
 	"github.com/marlowe-lite/marlowe-lite/protocol/session"
 	"github.com/marlowe-lite/marlowe-lite/protocol/types"
@@ -12,45 +11,26 @@ import (
 // which decides how the untagged response is read.
 type Machine = query.Machine[Request, Result]
 
-// Instance is MarloweSyncRequest's request codec for the generic Query
-// protocol (Haskell's BinaryRequest MarloweSyncRequest).
-type Instance struct{}
-
-// Protocol implements query.Instance.
-func (Instance) Protocol() string { return "MarloweQuery" }
-
-// RequestName implements query.Instance.
-func (Instance) RequestName(r Request) string {
-	if r == nil {
-		return "<nil request>"
+// instance is MarloweSyncRequest's request codec for the generic Query protocol
+// (Haskell's BinaryRequest MarloweSyncRequest).
+func instance() query.Codec[Request, Result] {
+	return query.Codec[Request, Result]{
+		Name:      "MarloweQuery",
+		EncodeReq: EncodeRequest,
+		DecodeReq: DecodeRequest,
+		Check:     CheckResult,
+		EncodeRes: EncodeResult,
+		DecodeRes: DecodeResult,
 	}
-	return r.RequestName()
-}
-
-// EncodeRequest implements query.Instance.
-func (Instance) EncodeRequest(e *binary.Encoder, r Request) { EncodeRequest(e, r) }
-
-// DecodeRequest implements query.Instance.
-func (Instance) DecodeRequest(d *binary.Decoder) (Request, error) { return DecodeRequest(d) }
-
-// CheckResult implements query.Instance.
-func (Instance) CheckResult(r Request, res Result) error { return CheckResult(r, res) }
-
-// EncodeResult implements query.Instance.
-func (Instance) EncodeResult(e *binary.Encoder, r Request, res Result) { EncodeResult(e, r, res) }
-
-// DecodeResult implements query.Instance.
-func (Instance) DecodeResult(d *binary.Decoder, r Request) (Result, error) {
-	return DecodeResult(d, r)
 }
 
 // NewMachine returns a machine in the initial state StReq.
-func NewMachine() *Machine { return query.NewMachine[Request, Result](Instance{}) }
+func NewMachine() *Machine { return query.NewMachine[Request, Result](instance()) }
 
 // NewAwaitingMachine returns a machine in StRes awaiting the response to
 // req, as after MsgRequest req.
 func NewAwaitingMachine(req *Tree[Request]) (*Machine, error) {
-	return query.NewAwaitingMachine[Request, Result](Instance{}, req)
+	return query.NewAwaitingMachine[Request, Result](instance(), req)
 }
 
 // RequestKinds returns one request of each of the ten kinds, in tag order.
