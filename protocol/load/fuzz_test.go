@@ -1,12 +1,11 @@
 package load
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/marlowe-lite/marlowe-lite/internal/shared"
-	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 	"github.com/marlowe-lite/marlowe-lite/protocol/golden"
+	"github.com/marlowe-lite/marlowe-lite/protocol/session/sessiontest"
 )
 
 // fuzzMachines are machines in every kind of state: the golden ones plus
@@ -32,20 +31,6 @@ func FuzzDecodeMarloweLoad(f *testing.F) {
 	for _, v := range vs {
 		f.Add(v.Binary)
 	}
-	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, m := range fuzzMachines() {
-			d := binary.NewDecoder(in)
-			msg, err := m.Decode(d)
-			if err != nil {
-				continue
-			}
-			e := binary.NewEncoder(nil)
-			if err := m.Encode(e, msg); err != nil {
-				t.Fatalf("state %s: decoded %s does not re-encode: %v", m.State(), msg.MessageName(), err)
-			}
-			if !bytes.Equal(e.Bytes(), in[:d.Offset()]) {
-				t.Fatalf("state %s: re-encode %x, consumed %x", m.State(), e.Bytes(), in[:d.Offset()])
-			}
-		}
-	})
+	ms := sessiontest.Machines(fuzzMachines())
+	f.Fuzz(func(t *testing.T, in []byte) { sessiontest.RoundTrip(t, ms, in, nil) })
 }
