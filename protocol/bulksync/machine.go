@@ -67,13 +67,10 @@ func GoldenMachines() []*Machine {
 	return []*Machine{machineAt(StIdle), machineAt(StIntersect), machineAt(StNext), machineAt(StPoll)}
 }
 
-// blockHeaderMinSize is the smallest encoding of a BlockHeader (slot, empty
-// hash, block number); marloweBlockMinSize adds the three empty lists of a
-// MarloweBlock. They bound list counts before anything is allocated.
-const (
-	blockHeaderMinSize  = 8 + 8 + 8
-	marloweBlockMinSize = blockHeaderMinSize + 3*8
-)
+// marloweBlockMinSize is the smallest encoding of a MarloweBlock: a block
+// header and three empty lists. It bounds list counts before anything is
+// allocated.
+const marloweBlockMinSize = types.BlockHeaderMinSize + 3*8
 
 func encodeRequestNext(e *binary.Encoder, m MsgRequestNext) { e.PutU8(m.ExtraBlockCount) }
 
@@ -90,7 +87,7 @@ func encodeIntersect(e *binary.Encoder, m MsgIntersect) {
 }
 
 func decodeIntersect(d *binary.Decoder) (MsgIntersect, error) {
-	points, err := binary.DecodeListMin(d, blockHeaderMinSize, types.DecodeBlockHeader)
+	points, err := types.DecodeBlockHeaders(d)
 	if err != nil {
 		return MsgIntersect{}, binary.Wrap(err, "decode MarloweBulkSync MsgIntersect.points")
 	}

@@ -67,16 +67,12 @@ func GoldenMachines() []*Machine {
 	return []*Machine{machineAt(StIdle), machineAt(StIntersect), machineAt(StNext), machineAt(StWait)}
 }
 
-// blockHeaderMinSize is the smallest encoding of a BlockHeader (slot, empty
-// hash, block number); it bounds list counts before anything is allocated.
-const blockHeaderMinSize = 8 + 8 + 8
-
 func encodeIntersect(e *binary.Encoder, m MsgIntersect) {
 	binary.EncodeList(e, m.Points, types.EncodeBlockHeader)
 }
 
 func decodeIntersect(d *binary.Decoder) (MsgIntersect, error) {
-	points, err := binary.DecodeListMin(d, blockHeaderMinSize, types.DecodeBlockHeader)
+	points, err := types.DecodeBlockHeaders(d)
 	if err != nil {
 		return MsgIntersect{}, binary.Wrap(err, "decode MarloweHeaderSync MsgIntersect.points")
 	}

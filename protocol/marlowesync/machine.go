@@ -123,10 +123,6 @@ func (m *Machine) Step(by session.Agency, msg session.Message) error {
 	return nil
 }
 
-// blockHeaderMinSize is the smallest encoding of a BlockHeader (slot, empty
-// hash, block number); it bounds list counts before anything is allocated.
-const blockHeaderMinSize = 8 + 8 + 8
-
 func encodeFollowContract(e *binary.Encoder, m MsgFollowContract) {
 	types.EncodeContractId(e, m.ContractId)
 }
@@ -187,7 +183,7 @@ func decodeIntersect(d *binary.Decoder) (MsgIntersect, error) {
 	if msg.Version, err = types.DecodeMarloweVersion(d); err != nil {
 		return msg, binary.Wrap(err, "decode MarloweSync MsgIntersect.version")
 	}
-	if msg.Points, err = binary.DecodeListMin(d, blockHeaderMinSize, types.DecodeBlockHeader); err != nil {
+	if msg.Points, err = types.DecodeBlockHeaders(d); err != nil {
 		return msg, binary.Wrap(err, "decode MarloweSync MsgIntersect.points")
 	}
 	return msg, nil

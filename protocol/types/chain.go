@@ -126,6 +126,17 @@ func DecodeBlockHeader(d *binary.Decoder) (BlockHeader, error) {
 	return BlockHeader{Slot: SlotNo(slot), Hash: BlockHeaderHash(hash), Block: BlockNo(block)}, nil
 }
 
+// BlockHeaderMinSize is the smallest encoding of a BlockHeader (slot, empty
+// hash, block number); it bounds list counts before anything is allocated.
+const BlockHeaderMinSize = 8 + 8 + 8
+
+// DecodeBlockHeaders reads a list of BlockHeaders (a client's intersection
+// points), refusing a count the remaining bytes cannot hold before
+// allocating for it.
+func DecodeBlockHeaders(d *binary.Decoder) ([]BlockHeader, error) {
+	return binary.DecodeListMin(d, BlockHeaderMinSize, DecodeBlockHeader)
+}
+
 // CompareBlockHeader is the Haskell Ord of BlockHeader (slot, hash, block).
 func CompareBlockHeader(a, b BlockHeader) int {
 	return cmp.Or(cmp.Compare(a.Slot, b.Slot), cmp.Compare(a.Hash, b.Hash), cmp.Compare(a.Block, b.Block))
