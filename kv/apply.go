@@ -433,7 +433,7 @@ func (s *Store) indexWithdrawal(w *writer, blk BlockRef, tx *extract.TxEvents, w
 	if len(rec.Payouts) == 0 {
 		return nil
 	}
-	slices.SortFunc(rec.Payouts, extract.CompareRefs)
+	slices.SortFunc(rec.Payouts, registry.CompareTxOutRef)
 	rec.Payouts = slices.CompactFunc(rec.Payouts, func(a, b extract.TxOutRef) bool { return a == b })
 	key := withdrawalKey(blk.Slot, tx.TxID)
 	b, err := w.codec.marshal("withdrawal", rec)

@@ -208,10 +208,10 @@ func (s *genState) withdraw(rng *rand.Rand, tx *extract.TxEvents) {
 	}
 	w := &extract.Withdrawn{TxID: tx.TxID}
 	for id, ps := range by {
-		slices.SortFunc(ps, func(a, b extract.Entry) int { return extract.CompareRefs(a.Ref, b.Ref) })
+		slices.SortFunc(ps, func(a, b extract.Entry) int { return registry.CompareTxOutRef(a.Ref, b.Ref) })
 		w.Contracts = append(w.Contracts, extract.ContractWithdrawal{ContractID: id, Payouts: ps})
 	}
-	slices.SortFunc(w.Contracts, func(a, b extract.ContractWithdrawal) int { return extract.CompareRefs(a.ContractID, b.ContractID) })
+	slices.SortFunc(w.Contracts, func(a, b extract.ContractWithdrawal) int { return registry.CompareTxOutRef(a.ContractID, b.ContractID) })
 	tx.Withdrawn = w
 }
 

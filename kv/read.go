@@ -9,6 +9,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
+	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 )
 
 // Page selects a page of an index: the entries strictly after After (nil:
@@ -204,7 +205,7 @@ func (s *Store) scanPayouts(prefix []byte, refAt int, p Page) ([]Payout, error) 
 			if err != nil {
 				return err
 			}
-			if p.After != nil && extract.CompareRefs(ref, *p.After) <= 0 {
+			if p.After != nil && registry.CompareTxOutRef(ref, *p.After) <= 0 {
 				continue
 			}
 			if p.Limit > 0 && len(out) >= p.Limit {

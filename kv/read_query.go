@@ -2,6 +2,7 @@ package kv
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -288,7 +289,7 @@ func collect(txn *badger.Txn, fields [][][]byte, sizes []int64, width int) ([][]
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return compareInt64(sizes[a], sizes[b]) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sizes[a], sizes[b]) })
 	keys, err := union(txn, fields[order[0]], width)
 	if err != nil {
 		return nil, err
@@ -469,7 +470,7 @@ func (s *Store) ListPayouts(f PayoutFilter, r ListRange[extract.TxOutRef]) (*Lis
 func (s *Store) filterPayouts(txn *badger.Txn, f PayoutFilter) ([]Payout, error) {
 	var prefixes [][]byte
 	if len(f.Contracts) > 0 {
-		for _, id := range slices.Compact(slices.SortedFunc(slices.Values(f.Contracts), extract.CompareRefs)) {
+		for _, id := range slices.Compact(slices.SortedFunc(slices.Values(f.Contracts), registry.CompareTxOutRef)) {
 			p := []byte(newKey(pPayoutByCtr).ref(id))
 			if f.Status != 0 {
 				p = append(p, byte(f.Status))
@@ -680,7 +681,7 @@ func (s *Store) History(id extract.TxOutRef) (h ContractHistory, ok bool, err er
 			}
 			h.Payouts = append(h.Payouts, p)
 		}
-		slices.SortFunc(h.Payouts, func(a, b Payout) int { return extract.CompareRefs(a.Ref, b.Ref) })
+		slices.SortFunc(h.Payouts, func(a, b Payout) int { return registry.CompareTxOutRef(a.Ref, b.Ref) })
 		return nil
 	})
 	if err != nil {
@@ -692,7 +693,7 @@ func (s *Store) History(id extract.TxOutRef) (h ContractHistory, ok bool, err er
 // ContractRoles returns the role facts of the given contracts that are
 // indexed, in ContractID order, without duplicates.
 func (s *Store) ContractRoles(ids []extract.TxOutRef) ([]ContractRole, error) {
-	ids = slices.Compact(slices.SortedFunc(slices.Values(ids), extract.CompareRefs))
+	ids = slices.Compact(slices.SortedFunc(slices.Values(ids), registry.CompareTxOutRef))
 	var out []ContractRole
 	err := s.db.View(func(txn *badger.Txn) error {
 		for _, id := range ids {
@@ -845,16 +846,6 @@ func satAdd(a, b int64) int64 {
 		return math.MaxInt64
 	}
 	return a + b
-}
-
-func compareInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // pageKeys reads a page from c: from start (nil: the first key in the

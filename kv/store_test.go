@@ -13,6 +13,7 @@ import (
 
 	"github.com/marlowe-lite/marlowe-lite/contracts/core"
 	"github.com/marlowe-lite/marlowe-lite/contracts/extract"
+	"github.com/marlowe-lite/marlowe-lite/contracts/registry"
 	"github.com/marlowe-lite/marlowe-lite/node/chain"
 )
 
@@ -298,7 +299,7 @@ func TestReadAPI(t *testing.T) {
 	}
 	sortRefs := func(rs []extract.TxOutRef) []extract.TxOutRef {
 		rs = slices.Clone(rs)
-		slices.SortFunc(rs, extract.CompareRefs)
+		slices.SortFunc(rs, registry.CompareTxOutRef)
 		return slices.Compact(rs)
 	}
 	for tag, ids := range byTag {

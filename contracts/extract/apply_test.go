@@ -190,14 +190,14 @@ func TestWithdrawTwoContracts(t *testing.T) {
 	if w == nil || len(w.Contracts) != 2 {
 		t.Fatalf("withdrawn %+v", w)
 	}
-	if CompareRefs(w.Contracts[0].ContractID, w.Contracts[1].ContractID) >= 0 {
+	if registry.CompareTxOutRef(w.Contracts[0].ContractID, w.Contracts[1].ContractID) >= 0 {
 		t.Error("contracts not in ContractID order")
 	}
 	total := 0
 	for _, cw := range w.Contracts {
 		for i, p := range cw.Payouts {
 			total++
-			if i > 0 && CompareRefs(cw.Payouts[i-1].Ref, p.Ref) >= 0 {
+			if i > 0 && registry.CompareTxOutRef(cw.Payouts[i-1].Ref, p.Ref) >= 0 {
 				t.Error("payouts not in TxOutRef order")
 			}
 		}
@@ -376,7 +376,7 @@ func TestMultipleContractInputs(t *testing.T) {
 	if ev.Applied != nil || r == nil || r.Reason != MultipleContractInputs || len(r.Consumed) != 2 {
 		t.Fatalf("%+v", r)
 	}
-	if CompareRefs(r.Consumed[0], r.Consumed[1]) >= 0 {
+	if registry.CompareTxOutRef(r.Consumed[0], r.Consumed[1]) >= 0 {
 		t.Error("consumed refs not sorted")
 	}
 	for _, id := range []TxOutRef{a.id, b.id} {

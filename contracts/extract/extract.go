@@ -186,7 +186,7 @@ func (x *Extractor) extract(v *txView, index int, utxo UTxO) (TxEvents, error) {
 
 	switch {
 	case len(contracts) > 1:
-		slices.SortFunc(contracts, func(a, b Entry) int { return CompareRefs(a.Ref, b.Ref) })
+		slices.SortFunc(contracts, func(a, b Entry) int { return registry.CompareTxOutRef(a.Ref, b.Ref) })
 		rej := &ApplyRejected{TxID: v.txID(), Reason: MultipleContractInputs}
 		for _, c := range contracts {
 			rej.Consumed = append(rej.Consumed, c.Ref)
@@ -234,10 +234,10 @@ func appendUnique(es []Entry, e Entry) []Entry {
 // withdrawal groups spent payouts by contract, both levels in TxOutRef order.
 func withdrawal(id registry.TxID, payouts []Entry) *Withdrawn {
 	slices.SortFunc(payouts, func(a, b Entry) int {
-		if c := CompareRefs(a.ContractID, b.ContractID); c != 0 {
+		if c := registry.CompareTxOutRef(a.ContractID, b.ContractID); c != 0 {
 			return c
 		}
-		return CompareRefs(a.Ref, b.Ref)
+		return registry.CompareTxOutRef(a.Ref, b.Ref)
 	})
 	w := &Withdrawn{TxID: id}
 	for _, p := range payouts {
@@ -558,10 +558,10 @@ func (v *txView) spendRedeemer(ref TxOutRef) ([]byte, bool) {
 		for _, in := range v.tx.Inputs() {
 			v.sorted = append(v.sorted, TxOutRef{TxID: registry.TxID(in.Id()), Index: in.Index()})
 		}
-		slices.SortFunc(v.sorted, CompareRefs)
+		slices.SortFunc(v.sorted, registry.CompareTxOutRef)
 		v.sorted = slices.Compact(v.sorted)
 	}
-	pos, ok := slices.BinarySearchFunc(v.sorted, ref, CompareRefs)
+	pos, ok := slices.BinarySearchFunc(v.sorted, ref, registry.CompareTxOutRef)
 	if !ok {
 		return nil, false
 	}

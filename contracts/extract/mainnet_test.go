@@ -190,7 +190,7 @@ func TestMainnetScriptOutputsAreNotContracts(t *testing.T) {
 			for _, in := range tx.Inputs() {
 				sorted = append(sorted, TxOutRef{TxID: registry.TxID(in.Id()), Index: in.Index()})
 			}
-			slices.SortFunc(sorted, CompareRefs)
+			slices.SortFunc(sorted, registry.CompareTxOutRef)
 			for k := range ws.Redeemers().Iter() {
 				if k.Tag != lcommon.RedeemerTagSpend || int(k.Index) >= len(sorted) {
 					continue

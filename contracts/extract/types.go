@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"fmt"
 	"math/big"
 
@@ -12,21 +11,6 @@ import (
 // TxOutRef identifies a transaction output; a contract is identified by the
 // TxOutRef of its creation output.
 type TxOutRef = registry.TxOutRef
-
-// CompareRefs orders output references by transaction id bytes, then index:
-// the ledger's (and Haskell's) TxIn order.
-func CompareRefs(a, b TxOutRef) int {
-	if c := bytes.Compare(a.TxID[:], b.TxID[:]); c != 0 {
-		return c
-	}
-	switch {
-	case a.Index < b.Index:
-		return -1
-	case a.Index > b.Index:
-		return 1
-	}
-	return 0
-}
 
 // BlockHeader identifies the block a transaction is in.
 type BlockHeader struct {

@@ -166,13 +166,13 @@ func (m *MemUTxO) Apply(d Delta) {
 // TxOutRef order.
 func (m *MemUTxO) Entries() []Entry {
 	out := slices.Collect(maps.Values(m.entries))
-	slices.SortFunc(out, func(a, b Entry) int { return CompareRefs(a.Ref, b.Ref) })
+	slices.SortFunc(out, func(a, b Entry) int { return registry.CompareTxOutRef(a.Ref, b.Ref) })
 	return out
 }
 
 // Removed returns the base references this view hides, in TxOutRef order.
 func (m *MemUTxO) Removed() []TxOutRef {
 	out := slices.Collect(maps.Keys(m.removed))
-	slices.SortFunc(out, CompareRefs)
+	slices.SortFunc(out, registry.CompareTxOutRef)
 	return out
 }

@@ -14,6 +14,8 @@
 package registry
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -151,6 +153,15 @@ func (t TxID) String() string { return hex.EncodeToString(t[:]) }
 type TxOutRef struct {
 	TxID  TxID
 	Index uint32
+}
+
+// CompareTxOutRef orders output references by transaction id bytes, then
+// index: the ledger's (and Haskell's) TxIn order.
+func CompareTxOutRef(a, b TxOutRef) int {
+	if c := bytes.Compare(a.TxID[:], b.TxID[:]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Index, b.Index)
 }
 
 // String returns the cardano-cli form "txid#index".

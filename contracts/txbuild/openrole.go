@@ -132,7 +132,7 @@ func openRoleSpend(reg *registry.Registry, semHash registry.ScriptHash, ctr UTxO
 	}
 	slices.Sort(threads)
 	sorted := slices.Clone(cands)
-	slices.SortFunc(sorted, func(a, b UTxO) int { return compareRefs(a.Ref, b.Ref) })
+	slices.SortFunc(sorted, func(a, b UTxO) int { return registry.CompareTxOutRef(a.Ref, b.Ref) })
 	var reasons []string
 	for _, u := range sorted {
 		h, ok := registry.ScriptPaymentCredential(u.Out.Address)
@@ -171,17 +171,4 @@ func openRoleSpend(reg *registry.Registry, semHash registry.ScriptHash, ctr UTxO
 		return UTxO{}, nil, &OpenRoleError{Role: role, Reason: fmt.Sprintf("no open-role output can be released (%v)", reasons)}
 	}
 	return UTxO{}, nil, &MissingRoleTokenError{Currency: cur, Role: role}
-}
-
-func compareRefs(a, b registry.TxOutRef) int {
-	if c := bytes.Compare(a.TxID[:], b.TxID[:]); c != 0 {
-		return c
-	}
-	switch {
-	case a.Index < b.Index:
-		return -1
-	case a.Index > b.Index:
-		return 1
-	}
-	return 0
 }

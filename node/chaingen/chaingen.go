@@ -232,7 +232,7 @@ func FromEvents(be extract.BlockEvents) Truth {
 					wt.Payouts = append(wt.Payouts, p.Ref)
 				}
 			}
-			slices.SortFunc(wt.Payouts, extract.CompareRefs)
+			slices.SortFunc(wt.Payouts, registry.CompareTxOutRef)
 			t.Withdrawn = append(t.Withdrawn, wt)
 		}
 		for _, r := range ev.CreateRejected {
@@ -936,7 +936,7 @@ func (g *gen) withdraw(claims []claim, i int, txs *[]builtTx, truth *Truth) erro
 		return fmt.Errorf("withdrawal: %w", err)
 	}
 	*txs = append(*txs, bt)
-	slices.SortFunc(spent, extract.CompareRefs)
+	slices.SortFunc(spent, registry.CompareTxOutRef)
 	truth.Withdrawn = append(truth.Withdrawn, Withdrawn{TxID: bt.id, Payouts: spent})
 	g.stats.Withdrawals++
 	if len(claims) > 1 {

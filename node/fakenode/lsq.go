@@ -47,24 +47,11 @@ func (n *Node) SetUTxOs(utxos []UTxO) error {
 		}
 		entries = append(entries, utxoEntry{UTxO: UTxO{Ref: u.Ref, Output: slices.Clone(u.Output)}, addr: ab})
 	}
-	slices.SortFunc(entries, func(a, b utxoEntry) int { return compareRef(a.Ref, b.Ref) })
+	slices.SortFunc(entries, func(a, b utxoEntry) int { return registry.CompareTxOutRef(a.Ref, b.Ref) })
 	n.mu.Lock()
 	n.utxos = entries
 	n.mu.Unlock()
 	return nil
-}
-
-func compareRef(a, b registry.TxOutRef) int {
-	if c := bytes.Compare(a.TxID[:], b.TxID[:]); c != 0 {
-		return c
-	}
-	switch {
-	case a.Index < b.Index:
-		return -1
-	case a.Index > b.Index:
-		return 1
-	}
-	return 0
 }
 
 // SetProtocolParams replaces the protocol parameters. They are encoded at
@@ -201,7 +188,7 @@ func (n *Node) shelleyAnswer(snap *snapshot, q any) ([]byte, error) {
 		var hits []utxoEntry
 		for _, in := range q.TxIns {
 			ref := registry.TxOutRef{TxID: registry.TxID(in.TxId), Index: in.OutputIndex}
-			i, ok := slices.BinarySearchFunc(snap.utxos, ref, func(u utxoEntry, r registry.TxOutRef) int { return compareRef(u.Ref, r) })
+			i, ok := slices.BinarySearchFunc(snap.utxos, ref, func(u utxoEntry, r registry.TxOutRef) int { return registry.CompareTxOutRef(u.Ref, r) })
 			if ok && !slices.ContainsFunc(hits, func(h utxoEntry) bool { return h.Ref == ref }) {
 				hits = append(hits, snap.utxos[i])
 			}

@@ -282,7 +282,7 @@ func (l *Ledger) UTxOs() []fakenode.UTxO {
 	for ref, e := range l.utxo {
 		out = append(out, fakenode.UTxO{Ref: ref, Output: e.cbor})
 	}
-	slices.SortFunc(out, func(a, b fakenode.UTxO) int { return compareRef(a.Ref, b.Ref) })
+	slices.SortFunc(out, func(a, b fakenode.UTxO) int { return registry.CompareTxOutRef(a.Ref, b.Ref) })
 	return out
 }
 
@@ -298,7 +298,7 @@ func (l *Ledger) UTxOsAt(addr []byte) []fakenode.UTxO {
 			out = append(out, fakenode.UTxO{Ref: ref, Output: e.cbor})
 		}
 	}
-	slices.SortFunc(out, func(a, b fakenode.UTxO) int { return compareRef(a.Ref, b.Ref) })
+	slices.SortFunc(out, func(a, b fakenode.UTxO) int { return registry.CompareTxOutRef(a.Ref, b.Ref) })
 	return out
 }
 
@@ -318,13 +318,6 @@ func (l *Ledger) Queued() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.queue)
-}
-
-func compareRef(a, b registry.TxOutRef) int {
-	if c := bytes.Compare(a.TxID[:], b.TxID[:]); c != 0 {
-		return c
-	}
-	return int(int64(a.Index) - int64(b.Index))
 }
 
 // resetMempool rebuilds the mempool view as the chain's UTxO set plus the

@@ -1,6 +1,8 @@
 package object
 
 import (
+	"cmp"
+
 	"github.com/marlowe-lite/marlowe-lite/protocol/binary"
 )
 
@@ -31,15 +33,7 @@ func DecodeLabel(d *binary.Decoder) (Label, error) {
 
 // CompareLabel is the Haskell Ord of Label (Text compares by UTF-8 bytes),
 // the key order of a Map Label.
-func CompareLabel(a, b Label) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func CompareLabel(a, b Label) int { return cmp.Compare(a, b) }
 
 // EncodeObjectType appends a SomeObjectType: one byte, 0 Value … 5 Action.
 func EncodeObjectType(e *binary.Encoder, t ObjectType) {

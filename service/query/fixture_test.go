@@ -228,7 +228,7 @@ func modelOf(tb testing.TB, c *chaingen.Chain, s *kv.Store) *fixture {
 		if a.slot != b.slot {
 			return cmpU64(a.slot, b.slot)
 		}
-		return extract.CompareRefs(a.id, b.id)
+		return registry.CompareTxOutRef(a.id, b.id)
 	})
 	for i := range fx.contracts {
 		fx.byID[fx.contracts[i].id] = &fx.contracts[i]
@@ -314,7 +314,7 @@ func modelOf(tb testing.TB, c *chaingen.Chain, s *kv.Store) *fixture {
 		if a.slot != b.slot {
 			return cmpU64(a.slot, b.slot)
 		}
-		return extract.CompareRefs(a.ref, b.ref)
+		return registry.CompareTxOutRef(a.ref, b.ref)
 	})
 	for i := range fx.payouts {
 		byRef[fx.payouts[i].ref] = &fx.payouts[i]
