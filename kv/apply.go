@@ -315,16 +315,23 @@ func (s *Store) putPayout(w *writer, p Payout, prev PayoutStatus) error {
 	return w.setRaw(payoutByTokenPrefix(cur, role).byte1(byte(p.Status)).ref(p.Ref), nil)
 }
 
+// indexedPayout reads the payout at ref, which a withdrawal spends and so
+// must be indexed.
+func (s *Store) indexedPayout(txn *badger.Txn, ref extract.TxOutRef) (Payout, error) {
+	var p Payout
+	ok, err := s.get(txn, payoutKey(ref), "payout", &p)
+	if err == nil && !ok {
+		err = fmt.Errorf("payout %s not indexed", ref)
+	}
+	return p, err
+}
+
 func (s *Store) applyWithdraw(w *writer, blk BlockRef, tx *extract.TxEvents, c extract.ContractWithdrawal) error {
 	st := Step{Kind: StepWithdraw, ContractID: c.ContractID, Block: blk, TxIndex: uint32(tx.Index), TxID: tx.TxID}
 	for _, e := range c.Payouts {
-		var p Payout
-		ok, err := s.get(w.txn, payoutKey(e.Ref), "payout", &p)
+		p, err := s.indexedPayout(w.txn, e.Ref)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return fmt.Errorf("payout %s not indexed", e.Ref)
 		}
 		if p.Status != PayoutAvailable {
 			return fmt.Errorf("payout %s is %s", e.Ref, p.Status)
@@ -418,13 +425,9 @@ func (s *Store) indexWithdrawal(w *writer, blk BlockRef, tx *extract.TxEvents, w
 	currencies := map[core.CurrencySymbol]struct{}{}
 	for _, c := range wd.Contracts {
 		for _, e := range c.Payouts {
-			var p Payout
-			ok, err := s.get(w.txn, payoutKey(e.Ref), "payout", &p)
+			p, err := s.indexedPayout(w.txn, e.Ref)
 			if err != nil {
 				return err
-			}
-			if !ok {
-				return fmt.Errorf("payout %s not indexed", e.Ref)
 			}
 			rec.Payouts = append(rec.Payouts, e.Ref)
 			currencies[p.RolesCurrency] = struct{}{}
